@@ -1,0 +1,27 @@
+"""minigrad: a scalar reverse-mode autograd engine for learning and checking backpropagation.
+
+>>> from minigrad import Value
+>>> a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
+>>> J = 3 * (a + b * c)
+>>> J.backward()
+>>> (J.data, a.grad, b.grad, c.grad)
+(33.0, 3.0, 6.0, 9.0)
+"""
+
+from minigrad.engine import Value, topological_order
+from minigrad.functional import GradCheck, check_grad, exp, grad, log, relu, sigmoid, tanh, value_and_grad
+
+__all__ = [
+    "GradCheck",
+    "Value",
+    "check_grad",
+    "exp",
+    "grad",
+    "log",
+    "relu",
+    "sigmoid",
+    "tanh",
+    "topological_order",
+    "value_and_grad",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,49 @@
+"""Build J = 3(a + bc), run backward, and print every value and gradient.
+
+>>> import argparse
+>>> run(argparse.Namespace(a=5.0, b=3.0, c=2.0, quiet=False))  # doctest: +ELLIPSIS
+J = 3 * (a + b*c) with a=5, b=3, c=2
+...
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from minigrad.engine import Value
+
+
+def build(a: float = 5.0, b: float = 3.0, c: float = 2.0) -> dict[str, Value]:
+    """The graph of J = 3v, v = a + u, u = bc, after backward, by name.
+
+    >>> nodes = build()
+    >>> nodes["J"].data, nodes["c"].grad
+    (33.0, 9.0)
+    """
+    va, vb, vc = Value(a, "a"), Value(b, "b"), Value(c, "c")
+    u = vb * vc
+    u.label = "u"
+    v = va + u
+    v.label = "v"
+    J = 3 * v
+    J.label = "J"
+    J.backward()
+    return {"a": va, "b": vb, "c": vc, "u": u, "v": v, "J": J}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``minigrad demo``."""
+    for name, default in (("a", 5.0), ("b", 3.0), ("c", 2.0)):
+        parser.add_argument(f"-{name}", type=float, default=default, help=f"value of {name} (default {default:g})")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the forward values and the gradients dJ/d(node) of every node."""
+    nodes = build(args.a, args.b, args.c)
+    if not args.quiet:
+        print(f"J = 3 * (a + b*c) with a={args.a:g}, b={args.b:g}, c={args.c:g}")
+        print("forward:   u = b*c = {:g}   v = a + u = {:g}   J = 3*v = {:g}".format(*(nodes[k].data for k in "uvJ")))
+        print("backward:  " + "   ".join(f"dJ/d{k} = {nodes[k].grad:g}" for k in ("J", "v", "u", "a", "b", "c")))
+    return 0

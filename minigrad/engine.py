@@ -1,0 +1,331 @@
+"""The ``Value`` node and reverse-mode differentiation over the graph it records.
+
+Every arithmetic operation on a ``Value`` makes a new node that remembers its operation,
+its operands and the local derivative ∂out/∂operand of each, computed once, when the
+node is made, by the operation's rule in :mod:`minigrad.primitives`. ``backward`` then
+walks the graph once, from the output towards the leaves, multiplying along each path
+and adding where paths merge.
+
+>>> a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
+>>> J = 3 * (a + b * c)
+>>> J.backward()
+>>> J.data, a.grad, b.grad, c.grad
+(33.0, 3.0, 6.0, 9.0)
+
+How a node is stored, for speed (see ``benchmarks/README.md``): instead of a tuple of
+parents and a tuple of local derivatives, every node has two operand slots ``_a`` and
+``_b`` and two derivative slots ``_da`` and ``_db``. A slot pair is empty (``None``) when
+the operation has fewer operands. When an operand is a plain number (``x * 3``), no node
+is made for it: its operand slot holds ``None`` and its derivative slot, which no
+gradient would ever read, holds the number itself, so drawings can still show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from numbers import Real
+from typing import Any, TypeAlias
+
+from minigrad.primitives import (
+    ADD,
+    DIV,
+    EXP,
+    LOG,
+    MUL,
+    NEG,
+    POW,
+    POW_XY,
+    RELU,
+    SIGMOID,
+    SUB,
+    TANH,
+    Primitive,
+)
+
+__all__ = ["Number", "Value", "topological_order"]
+
+Number: TypeAlias = "int | float"
+"""A plain real number: int, float, bool, fractions.Fraction, NumPy scalar, ..."""
+
+_new = object.__new__
+
+
+def _as_float(x: object) -> float:
+    """``x`` as a float if it is a real number, else a ``TypeError`` naming its type."""
+    if x.__class__ is float:
+        return x  # type: ignore[return-value]
+    if isinstance(x, Real):
+        return float(x)
+    raise TypeError(f"expected a real number (int, float, NumPy scalar), got {type(x).__name__}: {x!r}")
+
+
+def _make(out: float, op: Primitive, a: Value | None, da: float, b: Value | None, db: float | None) -> Value:
+    """A new node (built without ``__init__``: this is the engine's hottest line)."""
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    node._op = op
+    node._a = a
+    node._da = da
+    node._b = b
+    node._db = db
+    node._mark = None
+    return node
+
+
+def _binary(op: Primitive, reflected: bool = False) -> Callable[[Value, Any], Value]:
+    """The operator method for a two-operand primitive (``reflected``: for ``2 - x`` and the like)."""
+    rule = op.rule
+
+    def operator(self: Value, other: Any) -> Value:
+        if other.__class__ is Value:
+            if reflected:
+                self, other = other, self
+            out, da, db = rule(self.data, other.data)
+            return _make(out, op, self, da, other, db)
+        c = _operand(other)
+        if c is None:
+            return NotImplemented
+        if reflected:
+            out, _, db = rule(c, self.data)
+            return _make(out, op, None, c, self, db)
+        out, da, _ = rule(self.data, c)
+        return _make(out, op, self, da, None, c)
+
+    operator.__doc__ = f"``{op.name}`` node; a plain number on the other side is folded into the node."
+    return operator
+
+
+def _unary(op: Primitive) -> Callable[[Value], Value]:
+    """The method for a one-operand primitive."""
+    rule = op.rule
+
+    def method(self: Value) -> Value:
+        out, da = rule(self.data)
+        return _make(out, op, self, da, None, None)
+
+    method.__doc__ = f"``{op.name}`` node: {op.symbol}(self), local derivative {op.derivatives[0]}."
+    return method
+
+
+def _operand(x: object) -> float | None:
+    """A plain number operand as a float; ``None`` for anything that is not a real number."""
+    cls = x.__class__
+    if cls is float:
+        return x  # type: ignore[return-value]
+    if cls is int or isinstance(x, Real):
+        return float(x)  # type: ignore[arg-type]
+    return None
+
+
+class Value:
+    """A scalar node in a computation graph: its ``data``, its ``grad`` and how it was made.
+
+    ``Value(data, label="")`` makes a leaf. ``data`` is any real number (int, float,
+    NumPy scalar) and is stored as a float; strings, complex numbers, ``None`` and
+    containers raise ``TypeError``. Operators (``+ - * / **``, unary ``-``) and the
+    methods ``exp log sigmoid tanh relu`` make new nodes, with a ``Value`` or a plain
+    number on either side.
+
+    >>> x = Value(2.0, "x")
+    >>> y = x * x + 1
+    >>> y
+    Value(data=5.0, grad=0.0)
+    >>> y.backward()
+    >>> x.grad
+    4.0
+    """
+
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db", "_mark")
+    __array_ufunc__ = None  # NumPy scalars on the left defer to Value's reflected operators
+
+    data: float
+    grad: float
+    label: str
+    _op: Primitive | None
+    _a: Value | None
+    _b: Value | None
+    _da: float | None
+    _db: float | None
+    _mark: object
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        self.data = _as_float(data)
+        self.grad = 0.0
+        if label.__class__ is not str:
+            raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r}")
+        self.label = label
+        self._op = None
+        self._a = self._b = None
+        self._da = self._db = None
+        self._mark = None
+
+    # ----------------------------------------------------------------- reading a node
+
+    @property
+    def op(self) -> str:
+        """The name of the operation that made this node (``"mul"``, ``"exp"``...), ``""`` for a leaf.
+
+        >>> (Value(2.0) * 3).op
+        'mul'
+        """
+        return "" if self._op is None else self._op.name
+
+    @property
+    def primitive(self) -> Primitive | None:
+        """The :class:`~minigrad.primitives.Primitive` that made this node, ``None`` for a leaf.
+
+        >>> Value(1.0).exp().primitive.symbol
+        'exp'
+        """
+        return self._op
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The ``Value`` operands this node was made from, in order, one entry per use.
+
+        Plain-number operands are not nodes and are left out (see :attr:`operands`).
+
+        >>> a = Value(3.0)
+        >>> len((a * a).parents)
+        2
+        """
+        return tuple(x for x in (self._a, self._b) if x is not None)
+
+    @property
+    def operands(self) -> tuple[Value | float, ...]:
+        """Every operand in order: a ``Value``, or the plain number used in its place.
+
+        >>> Value(3.0, "x").__rsub__(1).operands
+        (1.0, Value(data=3.0, grad=0.0, label='x'))
+        """
+        if self._op is None:
+            return ()
+        pairs = ((self._a, self._da), (self._b, self._db))[: self._op.arity]
+        return tuple(node if node is not None else constant for node, constant in pairs)  # type: ignore[misc]
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """∂self/∂parent for each entry of :attr:`parents`, as the engine stored it.
+
+        >>> a, b = Value(3.0), Value(4.0)
+        >>> (a * b).local_grads
+        (4.0, 3.0)
+        """
+        return tuple(d for x, d in ((self._a, self._da), (self._b, self._db)) if x is not None)  # type: ignore[misc]
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    # ------------------------------------------------------------------ the primitives
+
+    __add__ = __radd__ = _binary(ADD)
+    __sub__ = _binary(SUB)
+    __rsub__ = _binary(SUB, reflected=True)
+    __mul__ = __rmul__ = _binary(MUL)
+    __truediv__ = _binary(DIV)
+    __rtruediv__ = _binary(DIV, reflected=True)
+    __rpow__ = _binary(POW_XY, reflected=True)
+    __neg__ = _unary(NEG)
+    exp = _unary(EXP)
+    log = _unary(LOG)
+    sigmoid = _unary(SIGMOID)
+    tanh = _unary(TANH)
+    relu = _unary(RELU)
+
+    def __pow__(self, exponent: Value | Number) -> Value:
+        """``self ** exponent``: a plain-number exponent (``x ** 2``) or a ``Value`` (``x ** y``).
+
+        >>> (Value(3.0) ** 2).data
+        9.0
+        """
+        if exponent.__class__ is Value:
+            out, da, db = POW_XY.rule(self.data, exponent.data)  # type: ignore[union-attr]
+            return _make(out, POW_XY, self, da, exponent, db)  # type: ignore[arg-type]
+        c = _operand(exponent)
+        if c is None:
+            return NotImplemented
+        out, da = POW.rule(self.data, c)
+        return _make(out, POW, self, da, None, c)
+
+    # ------------------------------------------------------------------ backward
+
+    def backward(self, grad: Number = 1.0) -> None:
+        """Reverse-mode pass: add ``grad * ∂self/∂node`` to ``.grad`` of every node reached.
+
+        Leaves and intermediate nodes alike receive their gradient. Gradients
+        *accumulate* across calls, as in PyTorch: a second ``backward`` adds to what
+        the first left. Call :meth:`zero_grad` (or an optimizer's ``zero_grad``) to
+        start from zero. No recursion: graphs of millions of nodes are fine.
+
+        >>> x = Value(3.0)
+        >>> y = x * x
+        >>> y.backward(); x.grad
+        6.0
+        >>> y.backward(); x.grad
+        12.0
+        >>> y.zero_grad(); y.backward(); x.grad
+        6.0
+        """
+        order = topological_order(self)
+        # This pass adds up its own gradients from zero; whatever the nodes held before
+        # is added back at the end, so repeated passes accumulate.
+        held = [(node, node.grad) for node in order if node.grad]
+        for node, _ in held:
+            node.grad = 0.0
+        self.grad = _as_float(grad)
+        for node in reversed(order):
+            g = node.grad
+            a = node._a
+            if a is not None:
+                a.grad += g * node._da  # type: ignore[operator]
+            b = node._b
+            if b is not None:
+                b.grad += g * node._db  # type: ignore[operator]
+        for node, before in held:
+            node.grad += before
+
+    def zero_grad(self) -> None:
+        """Set ``.grad = 0.0`` on this node and every node it was computed from.
+
+        >>> x = Value(2.0); y = x * 3; y.backward(); y.zero_grad(); x.grad
+        0.0
+        """
+        for node in topological_order(self):
+            node.grad = 0.0
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, each once, operands before the nodes made from them.
+
+    Iterative depth-first search; ``root`` is last. Each node's ``_mark`` slot records
+    that it is placed, which is cheaper than a set of visited nodes.
+
+    >>> a = Value(1.0, "a"); b = a * 2; c = a + b
+    >>> [n.label or n.op for n in topological_order(c)]
+    ['a', 'mul', 'add']
+    """
+    placed = object()  # a fresh mark for this walk: no reset needed between walks
+    order: list[Value] = []
+    stack = [root]
+    push, pop, place = stack.append, stack.pop, order.append
+    while stack:
+        node = stack[-1]
+        if node._mark is placed:
+            pop()
+            continue
+        a, b = node._a, node._b
+        if a is not None and a._mark is not placed:
+            push(a)
+            if b is not None and b._mark is not placed:
+                push(b)
+            continue
+        if b is not None and b._mark is not placed:
+            push(b)
+            continue
+        node._mark = placed
+        place(node)
+        pop()
+    return order

@@ -178,7 +178,7 @@ class GradCheck:
 
     def __str__(self) -> str:
         rows = [f"{'arg':>4}  {'graph':>22}  {'central difference':>22}  {'worst error':>11}"]
-        for i, (g, n, e) in enumerate(zip(self.graph, self.numeric, self.errors)):
+        for i, (g, n, e) in enumerate(zip(self.graph, self.numeric, self.errors, strict=True)):
             rows.append(f"{i:>4}  {_short(g):>22}  {_short(n):>22}  {e:>11.2e}")
         verdict = "ok" if self.ok else "MISMATCH"
         rows.append(f"{verdict}: worst error {self.worst:.2e} (tolerance {self.tolerance:.0e})")
@@ -202,8 +202,7 @@ def check_grad(f: Callable[..., Any], *args: Argument, tolerance: float = 1e-6) 
        0                     0.5          0.500000000001     ...e-13
     ok: worst error ...e-13 (tolerance 1e-06)
     """
-    value_grad = value_and_grad(f)
-    _, graph = value_grad(*args)
+    _, graph = value_and_grad(f)(*args)
     graph = graph if len(args) != 1 else (graph,)
     numeric: list[Gradient] = []
     errors: list[float] = []
@@ -214,10 +213,15 @@ def check_grad(f: Callable[..., Any], *args: Argument, tolerance: float = 1e-6) 
             h = 6e-6 * max(1.0, abs(x))
             up, down = _nudged(args, i, j, x + h), _nudged(args, i, j, x - h)
             slopes.append((_plain(f, up) - _plain(f, down)) / (2 * h))
-        numeric.append(slopes if isinstance(graph[i], list) else slopes[0])
         analytic = graph[i] if isinstance(graph[i], list) else [graph[i]]
-        errors.append(max((abs(a - n) / max(abs(a), abs(n), 1.0) for a, n in zip(analytic, slopes)), default=0.0))
+        numeric.append(slopes if isinstance(graph[i], list) else slopes[0])
+        errors.append(max(map(_error, analytic, slopes), default=0.0))
     return GradCheck(tuple(graph), tuple(numeric), tuple(errors), tolerance)
+
+
+def _error(graph: float, numeric: float) -> float:
+    """Relative error above 1, absolute below (see :class:`GradCheck`)."""
+    return abs(graph - numeric) / max(abs(graph), abs(numeric), 1.0)
 
 
 def _nudged(args: tuple[Argument, ...], i: int, j: int, x: float) -> tuple[Argument, ...]:
@@ -227,7 +231,7 @@ def _nudged(args: tuple[Argument, ...], i: int, j: int, x: float) -> tuple[Argum
         replaced: Argument = [x if k == j else v for k, v in enumerate(arg)]  # type: ignore[union-attr]
     else:
         replaced = x
-    return args[:i] + (replaced,) + args[i + 1 :]
+    return (*args[:i], replaced, *args[i + 1 :])
 
 
 def _plain(f: Callable[..., Any], args: tuple[Argument, ...]) -> float:

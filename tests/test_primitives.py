@@ -1,0 +1,155 @@
+"""Every primitive: value and local derivative against its closed form and central differences."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from minigrad import Value
+from minigrad.primitives import PRIMITIVES
+
+finite = st.floats(-50, 50, allow_nan=False)
+positive = st.floats(1e-3, 50)
+nonzero = finite.filter(lambda x: abs(x) > 1e-2)
+
+
+def central(f: Callable[[float], float], x: float) -> float:
+    h = 1e-6 * max(1.0, abs(x))
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def close(a: float, b: float, rel: float = 1e-6) -> bool:
+    return abs(a - b) <= rel * max(1.0, abs(a), abs(b))
+
+
+# name -> (build from Values, closed-form value, closed-form partials, domain of each operand)
+Real = Callable[[float], float]
+UNARY: dict[str, tuple[Callable[[Value], Value], Real, Real, st.SearchStrategy]] = {
+    "neg": (lambda x: -x, lambda x: -x, lambda x: -1.0, finite),
+    "exp": (lambda x: x.exp(), math.exp, math.exp, finite),
+    "log": (lambda x: x.log(), math.log, lambda x: 1 / x, positive),
+    "sigmoid": (
+        lambda x: x.sigmoid(),
+        lambda x: 1 / (1 + math.exp(-x)),
+        lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2,
+        finite,
+    ),
+    "tanh": (lambda x: x.tanh(), math.tanh, lambda x: 1 / math.cosh(x) ** 2, finite),
+    "relu": (lambda x: x.relu(), lambda x: max(x, 0.0), lambda x: 1.0 if x > 0 else 0.0, nonzero),
+}
+
+BINARY: dict[str, tuple[Callable[[Value, Value], Value], Callable, Callable, st.SearchStrategy, st.SearchStrategy]] = {
+    "add": (lambda x, y: x + y, lambda x, y: x + y, lambda x, y: (1.0, 1.0), finite, finite),
+    "sub": (lambda x, y: x - y, lambda x, y: x - y, lambda x, y: (1.0, -1.0), finite, finite),
+    "mul": (lambda x, y: x * y, lambda x, y: x * y, lambda x, y: (y, x), finite, finite),
+    "div": (lambda x, y: x / y, lambda x, y: x / y, lambda x, y: (1 / y, -x / y**2), finite, nonzero),
+    "pow_xy": (
+        lambda x, y: x**y,
+        lambda x, y: x**y,
+        lambda x, y: (y * x ** (y - 1), x**y * math.log(x)),
+        st.floats(0.1, 5),
+        st.floats(-3, 3),
+    ),
+}
+
+
+def test_every_primitive_is_tested() -> None:
+    assert set(PRIMITIVES) == set(UNARY) | set(BINARY) | {"pow"}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_unary_primitive(name: str) -> None:
+    build, value, derivative, domain = UNARY[name]
+
+    @given(domain)
+    def check(x: float) -> None:
+        v = Value(x)
+        out = build(v)
+        out.backward()
+        assert out.op == name
+        assert close(out.data, value(x), 1e-12)
+        assert close(v.grad, derivative(x), 1e-9)
+        assert close(v.grad, central(lambda t: build(Value(t)).data, x), 1e-5)
+
+    check()
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+def test_binary_primitive(name: str) -> None:
+    build, value, partials, xs, ys = BINARY[name]
+
+    @given(xs, ys)
+    def check(x: float, y: float) -> None:
+        vx, vy = Value(x), Value(y)
+        out = build(vx, vy)
+        out.backward()
+        assert out.op == name
+        assert close(out.data, value(x, y), 1e-12)
+        dx, dy = partials(x, y)
+        assert close(vx.grad, dx, 1e-9) and close(vy.grad, dy, 1e-9)
+        assert close(vx.grad, central(lambda t: build(Value(t), Value(y)).data, x), 1e-5)
+        assert close(vy.grad, central(lambda t: build(Value(x), Value(t)).data, y), 1e-5)
+
+    check()
+
+
+@given(st.floats(0.1, 10), st.sampled_from([-2.0, -0.5, 0.5, 1.0, 2.0, 3.0, 0.0]))
+def test_pow_with_number_exponent(x: float, c: float) -> None:
+    v = Value(x)
+    out = v**c
+    out.backward()
+    assert out.op == "pow"
+    assert close(out.data, x**c, 1e-12)
+    assert close(v.grad, c * x ** (c - 1) if c else 0.0, 1e-9)
+    assert close(v.grad, central(lambda t: (Value(t) ** c).data, x), 1e-5)
+
+
+@given(finite, finite)
+def test_number_on_either_side(x: float, c: float) -> None:
+    """``x op c`` and ``c op x`` give the same values and gradients as with a Value ``c``."""
+    for build in (
+        lambda a, b: a + b,
+        lambda a, b: b + a,
+        lambda a, b: a - b,
+        lambda a, b: b - a,
+        lambda a, b: a * b,
+        lambda a, b: b * a,
+    ):
+        v, w = Value(x), Value(x)
+        folded, full = build(v, c), build(w, Value(c))
+        folded.backward()
+        full.backward()
+        assert folded.data == full.data
+        assert v.grad == w.grad
+        assert len(folded.parents) == 1  # the number is folded into the node, not a leaf
+
+
+@given(nonzero, nonzero)
+def test_division_by_number_either_side(x: float, c: float) -> None:
+    v = Value(x)
+    (v / c).backward()
+    assert close(v.grad, 1 / c, 1e-12)
+    w = Value(x)
+    out = c / w
+    out.backward()
+    assert out.data == c / x
+    assert close(w.grad, -c / x**2, 1e-9)
+
+
+@given(st.floats(0.1, 5), st.floats(-3, 3))
+def test_number_base(c: float, x: float) -> None:
+    v = Value(x)
+    out = c**v
+    out.backward()
+    assert close(out.data, c**x, 1e-12)
+    assert close(v.grad, c**x * math.log(c), 1e-9)
+
+
+def test_relu_derivative_at_zero_is_zero_as_in_pytorch() -> None:
+    x = Value(0.0)
+    x.relu().backward()
+    assert x.grad == 0.0

@@ -8,19 +8,25 @@
 (33.0, 3.0, 6.0, 9.0)
 """
 
+from minigrad.drawing import GradientPath, draw, gradient_paths, save_svg, to_svg
 from minigrad.engine import Value, topological_order
 from minigrad.functional import GradCheck, check_grad, exp, grad, log, relu, sigmoid, tanh, value_and_grad
 
 __all__ = [
     "GradCheck",
+    "GradientPath",
     "Value",
     "check_grad",
+    "draw",
     "exp",
     "grad",
+    "gradient_paths",
     "log",
     "relu",
+    "save_svg",
     "sigmoid",
     "tanh",
+    "to_svg",
     "topological_order",
     "value_and_grad",
 ]

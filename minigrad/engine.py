@@ -219,6 +219,16 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """What Jupyter shows: the graph as SVG, or a text summary past 500 values.
+
+        >>> sorted((Value(2.0, "x") * 3)._repr_mimebundle_())
+        ['image/svg+xml', 'text/plain']
+        """
+        from minigrad.drawing.render import repr_mimebundle  # here: the drawing module imports this one
+
+        return repr_mimebundle(self)
+
     # ------------------------------------------------------------------ the primitives
 
     __add__ = __radd__ = _binary(ADD)

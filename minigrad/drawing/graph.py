@@ -1,0 +1,218 @@
+"""The drawing of a computation graph as a :class:`graphviz.Digraph`.
+
+One box per value (label, data, grad), one small node per operation showing its symbol,
+one small grey box per plain-number operand (the ``3`` in ``3 * v``), and one edge per
+use of a node, so ``a * a`` has two edges into its ``×``. Edges can carry the local
+derivative ∂out/∂in that the engine stored (:attr:`Value.local_grads`) and the rule it
+comes from (:attr:`Primitive.derivatives`). For a chosen node, the paths that carry its
+gradient to the output can be highlighted, each in its own colour.
+
+>>> from minigrad import Value
+>>> a = Value(3.0, "a")
+>>> y = a * a
+>>> print(draw(y).source.count("->"))
+3
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import graphviz
+
+from minigrad.drawing.paths import DEFAULT_PATH_LIMIT, GradientPath, gradient_paths, node_name
+from minigrad.engine import Value, topological_order
+
+__all__ = ["PATH_COLOURS", "draw", "node_ids"]
+
+PATH_COLOURS = ("#dc2626", "#2563eb", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#db2777", "#65a30d")
+"""The colours of highlighted paths, in order; beyond these, every path is drawn in the first."""
+
+_FONT = "Helvetica,Arial,sans-serif"
+_LEAF_FILL = "#dbeafe"
+_OUTPUT_FILL = "#fef3c7"
+_INNER_FILL = "#f8fafc"
+_DERIVATIVE_COLOUR = "#1e3a8a"
+_RULE_COLOUR = "#6b7280"
+_OPERAND_NAMES = ("x", "y")
+
+
+def node_ids(root: Value) -> dict[int, str]:
+    """The DOT name of every value in ``root``'s graph, keyed by ``id(value)``: ``v0``, ``v1``...
+
+    Values are numbered in topological order (operands first), so the same graph always
+    gets the same names. An operation node is named after its value plus ``_op``, a
+    plain-number operand plus ``_c`` and its position.
+
+    >>> from minigrad import Value
+    >>> x = Value(2.0); y = x * 3
+    >>> sorted(node_ids(y).values())
+    ['v0', 'v1']
+    """
+    return {id(node): f"v{i}" for i, node in enumerate(topological_order(root))}
+
+
+def _fmt(x: float, number_format: str) -> str:
+    return escape(format(x, number_format))
+
+
+def _value_label(node: Value, fill: str, show_grads: bool, number_format: str, border: str | None) -> str:
+    cells = []
+    if node.label:
+        cells.append(f'<td bgcolor="{fill}"><b>{escape(node.label)}</b></td>')
+    cells.append(f'<td bgcolor="{fill}">data {_fmt(node.data, number_format)}</td>')
+    if show_grads:
+        cells.append(f'<td bgcolor="{fill}">grad {_fmt(node.grad, number_format)}</td>')
+    colour = f' color="{border}"' if border else ""
+    table = f'<table border="0" cellborder="1" cellspacing="0" cellpadding="4"{colour}>'
+    return f"<{table}<tr>{''.join(cells)}</tr></table>>"
+
+
+def _edge_label(derivative: float, rule: str | None, operand: str, number_format: str) -> str:
+    text = f'<font color="{_DERIVATIVE_COLOUR}">{_fmt(derivative, number_format)}</font>'
+    if rule is not None:
+        text += f'<br/><font point-size="9" color="{_RULE_COLOUR}">∂/∂{operand} = {escape(rule)}</font>'
+    return f"<{text}>"
+
+
+def _check_format(number_format: str) -> None:
+    try:
+        format(1.5, number_format)
+    except (ValueError, TypeError) as error:
+        message = f"number_format {number_format!r} is not a float format spec such as '.4g' or '.2f'"
+        raise ValueError(message) from error
+
+
+def draw(
+    root: Value,
+    *,
+    show_grads: bool = True,
+    rankdir: str = "LR",
+    number_format: str = ".4g",
+    local_grads: bool = False,
+    rules: bool = False,
+    paths_from: Value | None = None,
+    path_limit: int | None = DEFAULT_PATH_LIMIT,
+) -> graphviz.Digraph:
+    """The graph that computed ``root``, as a :class:`graphviz.Digraph` (render it with :func:`save_svg`).
+
+    - ``show_grads``: show each value's ``.grad`` next to its data.
+    - ``rankdir``: ``"LR"`` (left to right, the default) or ``"TB"`` (top to bottom);
+      ``"RL"`` and ``"BT"`` work too.
+    - ``number_format``: a format spec for every number, e.g. ``".4g"`` or ``".2f"``.
+    - ``local_grads``: write on each edge into an operation the local derivative
+      ∂out/∂in, as the engine stored it; ``rules`` adds its formula in the operands
+      ``x``, ``y`` (first, second operand) and ``c`` (a constant), e.g. ``σ(1−σ)``.
+    - ``paths_from``: a node whose gradient to highlight path by path: every path from
+      it to ``root`` in its own colour, local derivatives on the edges, and a caption
+      with each path's product and their sum (see :func:`gradient_paths`; more than
+      ``path_limit`` paths raises :class:`TooManyPathsError`).
+
+    >>> from minigrad import Value
+    >>> a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
+    >>> J = 3 * (a + b * c); J.label = "J"; J.backward()
+    >>> g = draw(J, local_grads=True, rules=True)
+    >>> g.graph_attr["rankdir"], g.source.count("->")
+    ('LR', 9)
+    >>> "∂/∂x = y" in g.source and "data 33" in g.source
+    True
+    """
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    _check_format(number_format)
+    order = topological_order(root)
+    ids = {id(node): f"v{i}" for i, node in enumerate(order)}  # as node_ids(root), without a second walk
+
+    paths: list[GradientPath] = []
+    colours: dict[tuple[int, int], list[str]] = {}  # (id(child), parent index) -> colours of the paths using it
+    on_path: set[int] = set()
+    if paths_from is not None:
+        paths = gradient_paths(root, paths_from, limit=path_limit)
+        for i, path in enumerate(paths):
+            colour = PATH_COLOURS[i] if len(paths) <= len(PATH_COLOURS) else PATH_COLOURS[0]
+            for child, k in path.edges:
+                colours.setdefault((id(child), k), []).append(colour)
+            on_path.update(id(n) for n in path.nodes)
+        on_path.add(id(paths_from))
+        local_grads = True
+
+    g = graphviz.Digraph(
+        "minigrad",
+        graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35", "fontname": _FONT},
+        node_attr={"fontname": _FONT, "fontsize": "12"},
+        edge_attr={"fontname": _FONT, "fontsize": "11", "arrowsize": "0.7", "color": "#374151"},
+    )
+    for node in order:
+        name = ids[id(node)]
+        primitive = node.primitive
+        fill = _LEAF_FILL if primitive is None else _OUTPUT_FILL if node is root else _INNER_FILL
+        border = PATH_COLOURS[0] if id(node) in on_path else None
+        g.node(name, label=_value_label(node, fill, show_grads, number_format, border), shape="plain")
+        if primitive is None:
+            continue
+        op = f"{name}_op"
+        rules_text = ", ".join(
+            f"∂/∂{_OPERAND_NAMES[i]} = {d}" for i, d in enumerate(primitive.derivatives) if i < len(_OPERAND_NAMES)
+        )
+        g.node(
+            op,
+            label=primitive.symbol,
+            shape="circle" if len(primitive.symbol) == 1 else "ellipse",
+            width="0.35",
+            height="0.35",
+            margin="0.02",
+            style="filled",
+            fillcolor="#e5e7eb",
+            fontsize="14" if len(primitive.symbol) == 1 else "11",
+            tooltip=f"{primitive.name}: {rules_text}",
+        )
+        g.edge(op, name)
+        parent_index = 0
+        grads = node.local_grads
+        for position, operand in enumerate(node.operands):
+            if not isinstance(operand, Value):
+                constant = f"{op}_c{position}"
+                g.node(
+                    constant,
+                    label=_fmt(operand, number_format),
+                    shape="box",
+                    style="rounded,filled,dashed",
+                    fillcolor="#f3f4f6",
+                    color="#9ca3af",
+                    fontsize="10",
+                    height="0.25",
+                    width="0.3",
+                    margin="0.04,0.02",
+                )
+                g.edge(constant, op, style="dashed", color="#9ca3af", arrowsize="0.5")
+                continue
+            k = parent_index
+            parent_index += 1
+            attrs: dict[str, str] = {}
+            if local_grads:
+                operand_name = "c" if position == primitive.constant_operand else _OPERAND_NAMES[position]
+                rule = primitive.derivatives[position] if rules and position < len(primitive.derivatives) else None
+                attrs["label"] = _edge_label(grads[k], rule, operand_name, number_format)
+            used_by = colours.get((id(node), k))
+            if used_by:
+                attrs.update(color=":".join(used_by), penwidth="2", fontcolor=used_by[0])
+            g.edge(ids[id(operand)], op, **attrs)
+
+    if paths_from is not None:
+        g.attr(label=_caption(root, paths_from, paths, number_format), labelloc="b", labeljust="l", fontsize="12")
+    return g
+
+
+def _caption(root: Value, start: Value, paths: list[GradientPath], number_format: str) -> str:
+    """The caption of a path drawing: one line per path (in its colour) and their sum."""
+    out, wrt = escape(node_name(root)), escape(node_name(start))
+    lines = [f"<b>∂{out}/∂{wrt}, path by path (multiply along a path, add the paths):</b>"]
+    shown = paths[:20]
+    for i, path in enumerate(shown):
+        colour = PATH_COLOURS[i] if len(paths) <= len(PATH_COLOURS) else PATH_COLOURS[0]
+        lines.append(f'<font color="{colour}">{escape(path.describe(number_format))}</font>')
+    if len(paths) > len(shown):
+        lines.append(f"... and {len(paths) - len(shown)} more paths")
+    total = sum(p.product for p in paths)
+    lines.append(f"sum = {_fmt(total, number_format)};   {wrt}.grad = {_fmt(start.grad, number_format)}")
+    return "<" + '<br align="left"/>'.join(lines) + '<br align="left"/>>'

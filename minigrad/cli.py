@@ -3,7 +3,7 @@
 Each subcommand lives in its own module under :mod:`minigrad.commands` with two
 functions, ``add_arguments(parser)`` and ``run(args) -> int``.
 
->>> main(["demo"])  # doctest: +ELLIPSIS
+>>> main(["demo", "--no-svg"])  # doctest: +ELLIPSIS
 J = 3 * (a + b*c) ...
 0
 """
@@ -14,10 +14,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from minigrad.commands import demo
+from minigrad.commands import demo, draw
 
 COMMANDS = {
     "demo": demo,
+    "draw": draw,
 }
 """Subcommand name → module with ``add_arguments`` and ``run``."""
 
@@ -39,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
-    >>> main(["demo", "--quiet"])
+    >>> main(["demo", "--quiet", "--no-svg"])
     0
     """
     args = build_parser().parse_args(argv)

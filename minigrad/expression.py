@@ -1,0 +1,210 @@
+"""A safe parser for the little expressions of ``minigrad draw``: never ``eval``.
+
+The text is parsed with Python's :mod:`ast` and walked against a whitelist: numbers,
+names bound by the caller, ``+ - * / **``, unary ``-`` and ``+``, and calls of ``exp``,
+``log``, ``sigmoid``, ``tanh`` and ``relu`` on one argument. A program may name its
+intermediate results with assignments separated by ``;`` or new lines
+(``u = b*c; v = a + u; J = 3*v``); the last statement is the output. Anything else
+(attributes, subscripts, other calls, unknown names, lambdas...) is an
+:class:`ExpressionError` naming what was refused and where.
+
+>>> J = build("J = 3*(a + b*c)", {"a": 5, "b": 3, "c": 2})
+>>> J.label, J.data
+('J', 33.0)
+>>> build("__import__('os')", {})
+Traceback (most recent call last):
+...
+minigrad.expression.ExpressionError: column 1: calling '__import__' is not allowed; the functions are exp, ...
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+from numbers import Real
+
+from minigrad import functional, scalar
+from minigrad.engine import Value
+
+__all__ = ["FUNCTIONS", "ExpressionError", "build"]
+
+Operand = Value | float
+
+FUNCTIONS: dict[str, Callable[[Operand], Operand]] = {
+    "exp": functional.exp,
+    "log": functional.log,
+    "relu": functional.relu,
+    "sigmoid": functional.sigmoid,
+    "tanh": functional.tanh,
+}
+"""The functions an expression may call, each on one argument."""
+
+_BINARY: dict[type[ast.operator], Callable[[Operand, Operand], Operand]] = {
+    ast.Add: lambda x, y: x + y,
+    ast.Sub: lambda x, y: x - y,
+    ast.Mult: lambda x, y: x * y,
+    ast.Div: lambda x, y: x / y,
+    ast.Pow: lambda x, y: x**y if isinstance(x, Value) or isinstance(y, Value) else scalar.pow(x, y),
+}
+
+
+class ExpressionError(ValueError):
+    """An expression that cannot be built: bad syntax, a refused construct, an unknown name, a math error.
+
+    >>> build("a.b", {"a": 1.0})
+    Traceback (most recent call last):
+    ...
+    minigrad.expression.ExpressionError: column 1: attribute access (a.b) is not allowed
+    """
+
+
+def _where(node: ast.AST) -> str:
+    line, column = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
+    return f"column {column}" if line == 1 else f"line {line}, column {column}"
+
+
+def _describe(node: ast.AST, source: str) -> str:
+    kinds = {
+        ast.Attribute: "attribute access",
+        ast.Subscript: "subscripting",
+        ast.Lambda: "a lambda",
+        ast.Compare: "a comparison",
+        ast.BoolOp: "and/or",
+        ast.IfExp: "an if-expression",
+        ast.Starred: "unpacking",
+        ast.NamedExpr: "an assignment expression",
+    }
+    kind = next((text for cls, text in kinds.items() if isinstance(node, cls)), type(node).__name__)
+    snippet = ast.get_source_segment(source, node)
+    return f"{kind} ({snippet})" if snippet and len(snippet) <= 40 else kind
+
+
+class _Builder:
+    """Walks one parsed program, turning whitelisted nodes into Values and plain numbers."""
+
+    def __init__(self, source: str, variables: Mapping[str, Operand]) -> None:
+        self.source = source
+        self.names: dict[str, Operand] = dict(variables)
+
+    def refuse(self, node: ast.AST, what: str | None = None) -> ExpressionError:
+        return ExpressionError(f"{_where(node)}: {what or _describe(node, self.source)} is not allowed")
+
+    def statement(self, node: ast.stmt) -> tuple[Operand, str]:
+        if isinstance(node, ast.Expr):
+            return self.expression(node.value), ""
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            if name in FUNCTIONS:
+                raise ExpressionError(f"{_where(node)}: {name!r} is a function, it cannot be assigned to")
+            result = self.expression(node.value)
+            if isinstance(result, Value) and not result.label:
+                result.label = name  # `w = v` only gives v a second name: its node keeps the first
+            self.names[name] = result
+            return result, name
+        raise self.refuse(node, "only expressions and assignments `name = expression` are allowed; this statement")
+
+    def expression(self, node: ast.expr) -> Operand:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                raise self.refuse(node, f"the constant {node.value!r}")
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            if node.id in self.names:
+                return self.names[node.id]
+            if node.id in FUNCTIONS:
+                raise ExpressionError(f"{_where(node)}: {node.id!r} is a function: call it, as in {node.id}(x)")
+            raise ExpressionError(
+                f"{_where(node)}: unknown name {node.id!r}; bind it on the command line as {node.id}=VALUE"
+            )
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            left, right = self.expression(node.left), self.expression(node.right)
+            return self.apply(node, _BINARY[type(node.op)], left, right)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            operand = self.expression(node.operand)
+            return self.apply(node, (lambda x: -x) if isinstance(node.op, ast.USub) else (lambda x: x), operand)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, (ast.BinOp, ast.UnaryOp)):
+            symbol = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.Not: "not", ast.Invert: "~"}
+            op = symbol.get(type(node.op), type(node.op).__name__)
+            raise self.refuse(node, f"the operator {op}")
+        raise self.refuse(node)
+
+    def call(self, node: ast.Call) -> Operand:
+        function = node.func
+        if not isinstance(function, ast.Name):
+            raise self.refuse(node, f"calling {_describe(function, self.source)}")
+        if function.id not in FUNCTIONS:
+            allowed = ", ".join(FUNCTIONS)
+            where = _where(node)
+            raise ExpressionError(f"{where}: calling {function.id!r} is not allowed; the functions are {allowed}")
+        if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+            raise ExpressionError(f"{_where(node)}: {function.id}() takes exactly one argument, as in {function.id}(x)")
+        return self.apply(node, FUNCTIONS[function.id], self.expression(node.args[0]))
+
+    def apply(self, node: ast.AST, operation: Callable[..., Operand], *operands: Operand) -> Operand:
+        try:
+            return operation(*operands)
+        except (ArithmeticError, ValueError, TypeError) as error:
+            raise ExpressionError(f"{_where(node)}: {ast.get_source_segment(self.source, node)}: {error}") from None
+
+
+def build(
+    text: str,
+    variables: Mapping[str, Real | float | Value],
+    constants: Mapping[str, Real | float] | None = None,
+) -> Value:
+    """The graph of the program ``text``, its leaves the ``variables`` (name → number or ``Value``).
+
+    Each variable becomes one leaf ``Value`` labelled with its name, shared by every use,
+    so ``a*a`` uses ``a`` twice; an assignment labels its result. ``constants`` are names
+    for plain numbers, folded into the nodes that use them (drawn as constants, no
+    gradient). The output is the value of the last statement; a program that uses no
+    variable still gives a ``Value``.
+
+    >>> L = build("L = -(y*log(p))", {"p": 0.5}, constants={"y": 1})
+    >>> [type(x).__name__ for x in L.parents[0].operands]
+    ['Value', 'float']
+
+    >>> v = build("u = b*c; v = a + u; J = 3*v", {"a": 5, "b": 3, "c": 2})
+    >>> [(p.label, p.data) for p in v.parents]
+    [('v', 11.0)]
+    >>> build("log(x - 2)", {"x": 1.0})
+    Traceback (most recent call last):
+    ...
+    minigrad.expression.ExpressionError: column 1: log(x - 2): log(x) needs x > 0, got log(-1.0)
+    """
+    leaves: dict[str, Operand] = {}
+    bound = [(name, value, True) for name, value in variables.items()]
+    bound += [(name, value, False) for name, value in (constants or {}).items()]
+    for name, value, is_variable in bound:
+        if not name.isidentifier():
+            raise ExpressionError(f"{name!r} is not a valid variable name")
+        if name in FUNCTIONS:
+            raise ExpressionError(f"{name!r} is a function, it cannot be a variable")
+        if name in leaves:
+            raise ExpressionError(f"{name!r} is bound twice, as a variable and as a constant")
+        if is_variable and isinstance(value, Value):
+            leaves[name] = value
+        elif isinstance(value, Real) and not isinstance(value, bool):
+            leaves[name] = Value(value, name) if is_variable else float(value)
+        else:
+            raise ExpressionError(f"{name!r} must be a real number, got {type(value).__name__}: {value!r}")
+    try:
+        tree = ast.parse(text.strip(), mode="exec")
+    except SyntaxError as error:
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise ExpressionError(f"column {error.offset or 1}: {error.msg}: {shown!r}") from None
+    except (RecursionError, MemoryError, ValueError) as error:
+        raise ExpressionError(f"cannot parse the expression: {type(error).__name__}: {error}") from None
+    if not tree.body:
+        raise ExpressionError("the expression is empty")
+    builder = _Builder(text.strip(), leaves)
+    try:
+        for statement in tree.body:
+            result, name = builder.statement(statement)
+    except RecursionError:
+        raise ExpressionError("the expression is nested too deeply") from None
+    if not isinstance(result, Value):
+        result = Value(result, name)
+    return result

@@ -1,0 +1,99 @@
+"""Run the notebooks top to bottom and save them with their outputs.
+
+    python notebooks/execute.py                       # every notebooks/*.ipynb, in place
+    python notebooks/execute.py notebooks/02_*.ipynb  # some of them
+
+Each notebook runs in a fresh ``python3`` kernel (the Python running this script), with
+the notebooks folder as its working directory, matplotlib's inline backend and a fixed
+hash seed. A cell that raises stops that notebook: the file is left as it was, the
+error is printed, and the exit status is 1. Volatile metadata (execution timings, the
+exact Python version) is not saved, so re-running unchanged notebooks does not change
+the files beyond their outputs.
+
+``tests/test_notebooks.py`` runs every notebook with :func:`execute_notebook` on an
+in-memory copy, so the test suite and this script run notebooks the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+HERE = Path(__file__).resolve().parent
+CELL_TIMEOUT = 120  # seconds per cell; a whole notebook is meant to take well under a minute
+
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {
+    "codemirror_mode": {"name": "ipython", "version": 3},
+    "file_extension": ".py",
+    "mimetype": "text/x-python",
+    "name": "python",
+    "nbconvert_exporter": "python",
+    "pygments_lexer": "ipython3",
+}
+
+
+def kernel_env() -> dict[str, str]:
+    """The kernel's environment: this one, plus the inline plot backend and a fixed hash seed."""
+    return {
+        **os.environ,
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "PYTHONHASHSEED": "0",
+    }
+
+
+def execute_notebook(nb: nbformat.NotebookNode, cwd: str | os.PathLike[str], timeout: int = CELL_TIMEOUT) -> None:
+    """Execute ``nb`` in place (its cells get their outputs); a failing cell raises ``CellExecutionError``."""
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(cwd)}},
+        record_timing=False,
+    )
+    client.execute(env=kernel_env())
+
+
+def strip_volatile(nb: nbformat.NotebookNode) -> None:
+    """Drop what changes from run to run without the notebook changing: timings, versions."""
+    for cell in nb.cells:
+        for key in ("execution", "ExecuteTime"):
+            cell.metadata.pop(key, None)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata["language_info"] = dict(LANGUAGE_INFO)
+    nb.metadata.pop("widgets", None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Execute notebooks in place and save their outputs.")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebooks/*.ipynb")
+    parser.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell (default %(default)s)")
+    args = parser.parse_args(argv)
+    paths = args.notebooks or sorted(HERE.glob("*.ipynb"))
+    failed = 0
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        try:
+            execute_notebook(nb, cwd=path.resolve().parent, timeout=args.timeout)
+        except CellExecutionError as error:
+            failed += 1
+            print(f"FAILED {path} after {time.perf_counter() - start:.1f} s:\n{error}", file=sys.stderr)
+            continue
+        strip_volatile(nb)
+        nbformat.validate(nb)
+        nbformat.write(nb, path)
+        size = path.stat().st_size / 1024
+        print(f"ok     {path}  {time.perf_counter() - start:5.1f} s  {size:6.0f} KB")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""Every notebook in notebooks/ runs top to bottom, and is committed with its outputs.
+
+Each notebook is executed on an in-memory copy (the committed file is never rewritten)
+in a fresh ``python3`` kernel whose working directory is a temporary folder, with the
+same settings as ``notebooks/execute.py`` (which is loaded from there, not copied). A
+failing cell fails the test with that cell's source and traceback.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
+MAX_KB = 600  # committed outputs stay small: small graphs, modest figures
+ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours in IPython tracebacks
+
+
+def _load_execute():
+    spec = importlib.util.spec_from_file_location("notebooks_execute", NOTEBOOKS / "execute.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+execute = _load_execute()
+
+
+def test_there_are_notebooks():
+    assert PATHS, f"no notebooks found in {NOTEBOOKS}"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
+def test_notebook_runs(path: Path, tmp_path: Path) -> None:
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    try:
+        execute.execute_notebook(nb, cwd=tmp_path)
+    except CellExecutionError as error:
+        pytest.fail(f"{path.name}: a cell raised\n{ANSI.sub('', str(error))}", pytrace=False)
+    print(f"{path.name}: {time.perf_counter() - start:.1f} s")
+    assert not list(tmp_path.iterdir()), "the notebook left files in its working directory"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
+def test_notebook_is_committed_with_outputs(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert code, f"{path.name} has no code cells"
+    missing = [i for i, cell in enumerate(code) if cell.execution_count is None]
+    assert not missing, f"{path.name}: code cells {missing} were not executed; run python notebooks/execute.py"
+    counts = [cell.execution_count for cell in code]
+    assert counts == list(range(1, len(code) + 1)), f"{path.name} was not run top to bottom: {counts}"
+    errors = [o for cell in code for o in cell.outputs if o.output_type == "error"]
+    assert not errors, f"{path.name} is saved with an error output"
+    assert path.stat().st_size < MAX_KB * 1024, f"{path.name} is {path.stat().st_size // 1024} KB"

@@ -14,7 +14,7 @@ True
 True
 """
 
-from minigrad.drawing.graph import PATH_COLOURS, draw, node_ids
+from minigrad.drawing.graph import PATH_COLOURS, draw, drawing_order, node_ids
 from minigrad.drawing.paths import DEFAULT_PATH_LIMIT, GradientPath, TooManyPathsError, count_paths, gradient_paths
 from minigrad.drawing.render import (
     REPR_NODE_LIMIT,
@@ -37,6 +37,7 @@ __all__ = [
     "TooManyPathsError",
     "count_paths",
     "draw",
+    "drawing_order",
     "find_renderer",
     "gradient_paths",
     "node_ids",

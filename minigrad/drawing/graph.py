@@ -21,14 +21,14 @@ from html import escape
 import graphviz
 
 from minigrad.drawing.paths import DEFAULT_PATH_LIMIT, GradientPath, gradient_paths, node_name
-from minigrad.engine import Value, topological_order
+from minigrad.engine import Value
 
-__all__ = ["PATH_COLOURS", "draw", "node_ids"]
+__all__ = ["PATH_COLOURS", "draw", "drawing_order", "node_ids"]
 
 PATH_COLOURS = ("#dc2626", "#2563eb", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#db2777", "#65a30d")
 """The colours of highlighted paths, in order; beyond these, every path is drawn in the first."""
 
-_FONT = "Helvetica,Arial,sans-serif"
+_FONT = "Helvetica"  # a font the renderers know the metrics of; SVG viewers fall back to sans-serif
 _LEAF_FILL = "#dbeafe"
 _OUTPUT_FILL = "#fef3c7"
 _INNER_FILL = "#f8fafc"
@@ -40,20 +40,51 @@ _OPERAND_NAMES = ("x", "y")
 def node_ids(root: Value) -> dict[int, str]:
     """The DOT name of every value in ``root``'s graph, keyed by ``id(value)``: ``v0``, ``v1``...
 
-    Values are numbered in topological order (operands first), so the same graph always
-    gets the same names. An operation node is named after its value plus ``_op``, a
-    plain-number operand plus ``_c`` and its position.
+    Values are numbered in the order :func:`drawing_order` lists them, so the same graph
+    always gets the same names. An operation node is named after its value plus ``_op``,
+    a plain-number operand plus ``_c`` and its position.
 
     >>> from minigrad import Value
     >>> x = Value(2.0); y = x * 3
     >>> sorted(node_ids(y).values())
     ['v0', 'v1']
     """
-    return {id(node): f"v{i}" for i, node in enumerate(topological_order(root))}
+    return {id(node): f"v{i}" for i, node in enumerate(drawing_order(root))}
+
+
+def drawing_order(root: Value) -> list[Value]:
+    """Every node of ``root``'s graph once, operands before results, first operands first.
+
+    A topological order like :func:`minigrad.topological_order`, but one that visits the
+    operands of a node in their order, so that in a drawing ``b`` sits above ``c`` in
+    ``b * c``. Iterative: deep graphs are fine.
+
+    >>> from minigrad import Value
+    >>> b, c = Value(3.0, "b"), Value(2.0, "c")
+    >>> [n.label or n.op for n in drawing_order(b * c)]
+    ['b', 'c', 'mul']
+    """
+    order: list[Value] = []
+    placed: set[int] = set()
+    stack: list[tuple[Value, int]] = [(root, 0)]
+    while stack:
+        node, k = stack.pop()
+        if id(node) in placed:
+            continue
+        parents = node.parents
+        while k < len(parents) and id(parents[k]) in placed:
+            k += 1
+        if k < len(parents):
+            stack.append((node, k + 1))
+            stack.append((parents[k], 0))
+            continue
+        placed.add(id(node))
+        order.append(node)
+    return order
 
 
 def _fmt(x: float, number_format: str) -> str:
-    return escape(format(x, number_format))
+    return escape(format(x + 0.0, number_format))  # + 0.0: -0.0 shows as 0
 
 
 def _value_label(node: Value, fill: str, show_grads: bool, number_format: str, border: str | None) -> str:
@@ -64,7 +95,7 @@ def _value_label(node: Value, fill: str, show_grads: bool, number_format: str, b
     if show_grads:
         cells.append(f'<td bgcolor="{fill}">grad {_fmt(node.grad, number_format)}</td>')
     colour = f' color="{border}"' if border else ""
-    table = f'<table border="0" cellborder="1" cellspacing="0" cellpadding="4"{colour}>'
+    table = f'<table border="0" cellborder="1" cellspacing="0" cellpadding="5"{colour}>'
     return f"<{table}<tr>{''.join(cells)}</tr></table>>"
 
 
@@ -120,7 +151,7 @@ def draw(
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     _check_format(number_format)
-    order = topological_order(root)
+    order = drawing_order(root)
     ids = {id(node): f"v{i}" for i, node in enumerate(order)}  # as node_ids(root), without a second walk
 
     paths: list[GradientPath] = []

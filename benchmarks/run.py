@@ -1,0 +1,342 @@
+"""Benchmark minigrad against micrograd, PyTorch 0-d tensors and hand-written float code.
+
+    pip install -e ".[bench]"          # micrograd from PyPI; optionally: pip install torch
+    python benchmarks/run.py           # full run (a few minutes), writes benchmarks/results.md
+    python benchmarks/run.py --quick   # smoke run: cross-checks and a few repetitions, writes nothing
+
+Every workload runs on every engine interleaved in one process (engine order rotates each
+repetition), with the garbage collector on, as users run it (a ``gc.collect()`` between
+measurements keeps one engine's garbage out of the next one's timing). Reported: median
+and min–max over the repetitions, and ratios of medians (× micrograd: how many times
+faster minigrad is; × floats: how many times slower than the float code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import workloads as wl  # noqa: E402
+
+CHAIN_N = 400  # micrograd's recursive topological sort survives this with the default recursion limit
+DEPTH_CAP = {"minigrad": 1_000_000, "micrograd": 1_000_000, "torch": 100_000}  # steps; torch is capped for time
+MILLION = 1_000_000
+
+
+def timed(fn: Callable[[Any], Any], arg: Any) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    fn(arg)
+    return time.perf_counter() - start
+
+
+def interleaved(engines: list[str], workload: str, arg: Any, repeat: int) -> dict[str, list[float]]:
+    """Seconds per run for each engine, engines interleaved and their order rotated each repetition."""
+    times: dict[str, list[float]] = {e: [] for e in engines}
+    for e in engines:  # warm-up: imports, caches, first-call costs
+        wl.ENGINES[e][workload](arg)
+    for r in range(repeat):
+        k = r % len(engines)
+        for e in engines[k:] + engines[:k]:
+            times[e].append(timed(wl.ENGINES[e][workload], arg))
+    return times
+
+
+def survives(engine: str, n: int) -> tuple[bool, float]:
+    """Whether ``engine`` builds and back-propagates an n-step chain, and how long that took."""
+    gc.collect()
+    start = time.perf_counter()
+    try:
+        _, (grad,) = wl.ENGINES[engine]["chain"](n)
+    except RecursionError:
+        return False, time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    ok = math.isclose(grad, wl.CHAIN_FACTOR**n, rel_tol=1e-6)
+    return ok, elapsed
+
+
+def deepest_chain(engine: str, cap: int) -> tuple[int, bool]:
+    """The deepest chain (in steps, to ~2 %) ``engine`` survives, and whether the cap was reached."""
+    good, n = 0, 100
+    while True:
+        n = min(n, cap)
+        if not survives(engine, n)[0]:
+            break
+        good = n
+        if n == cap:
+            return cap, True
+        n *= 2
+    bad = n
+    while bad - good > max(1, good // 50):
+        mid = (good + bad) // 2
+        if survives(engine, mid)[0]:
+            good = mid
+        else:
+            bad = mid
+    return good, False
+
+
+def bytes_per_node(engine: str, data: wl.MLPData) -> dict[str, float]:
+    """tracemalloc bytes per graph node for an MLP graph, after forward and after backward too."""
+    if engine == "minigrad":
+        from minigrad import Value, topological_order
+
+        def count(root: Any) -> int:
+            return len(topological_order(root))
+    else:
+        from micrograd.engine import Value
+
+        def count(root: Any) -> int:
+            seen, stack = {id(root)}, [root]
+            while stack:
+                for child in stack.pop()._prev:
+                    if id(child) not in seen:
+                        seen.add(id(child))
+                        stack.append(child)
+            return len(seen)
+
+    layers = [[([Value(v) for v in w], Value(b)) for w, b in layer] for layer in data.layers]
+    last = len(layers) - 1
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    loss = 0.0
+    for x, y in zip(data.X, data.Y, strict=True):
+        h = x
+        for i, layer in enumerate(layers):
+            out = []
+            for w, b in layer:
+                s = b
+                for wj, hj in zip(w, h, strict=True):
+                    s = s + wj * hj
+                out.append(s.relu() if i < last else s)
+            h = out
+        d = h[0] - y
+        loss = d * d + loss
+    forward = tracemalloc.get_traced_memory()[0] - before
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 10 * wl.mlp_ops(data)))  # micrograd's recursive sort needs this
+    try:
+        loss.backward()
+    finally:
+        sys.setrecursionlimit(limit)
+    both = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    nodes = count(loss)
+    ops = wl.mlp_ops(data) - 1  # no final scaling here
+    return {"nodes": nodes, "forward": forward / nodes, "backward": both / nodes, "per_op": forward / ops}
+
+
+def fmt_time(seconds: float) -> str:
+    if seconds >= 1.0:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds * 1e6:.1f} µs"
+
+
+def versions() -> dict[str, str]:
+    out = {"python": platform.python_version(), "implementation": platform.python_implementation()}
+    for name in ("minigrad", "micrograd", "torch"):
+        try:
+            from importlib.metadata import version
+
+            dist = {"minigrad": "minigrad-autograd"}.get(name, name)
+            out[name] = version(dist)
+        except Exception:
+            try:
+                out[name] = getattr(__import__(name), "__version__", "?")
+            except ImportError:
+                out[name] = "not installed"
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):
+        out["minigrad commit"] = subprocess.run(
+            ["git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    return out
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ""
+    if hasattr(os, "getloadavg"):
+        load = " · load average at start {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    return f"{cpu} · {os.cpu_count()} logical cores · {platform.system()} {platform.release()}{load}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smoke run: cross-checks, few repetitions, no file")
+    parser.add_argument("--repeat", type=int, help="repetitions per workload (default 30, --quick 3)")
+    parser.add_argument("--out", type=Path, default=HERE / "results.md", help="where to write the results table")
+    parser.add_argument("--note", default="", help="a line added to results.md (e.g. how busy the machine was)")
+    args = parser.parse_args(argv)
+    if not gc.isenabled():
+        gc.enable()
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:
+        pass
+
+    engines = wl.available_engines()
+    quick = args.quick
+    repeat = args.repeat or (3 if quick else 30)
+    chain_n = CHAIN_N
+    logreg = wl.logreg_data()
+    mlp = wl.mlp_data()
+    print(f"engines: {', '.join(engines)}; {repeat} repetitions" + (" (quick)" if quick else ""), flush=True)
+
+    problems = wl.cross_check(engines, chain_n, logreg, mlp)
+    print("cross-check: " + ("all engines agree (value and every gradient, rel. 1e-9)" if not problems else "FAILED"))
+    for p in problems:
+        print("  " + p)
+    if problems:
+        return 1
+
+    args_for = {"chain": chain_n, "logreg": logreg, "mlp": mlp}
+    ops_for = {"chain": wl.chain_ops(chain_n), "logreg": wl.logreg_ops(logreg), "mlp": wl.mlp_ops(mlp)}
+    results: dict[str, dict[str, list[float]]] = {}
+    for workload in wl.WORKLOADS:
+        reps = repeat if workload != "mlp" else max(3, repeat // 3)
+        results[workload] = interleaved(engines, workload, args_for[workload], reps)
+        med = {e: statistics.median(t) for e, t in results[workload].items()}
+        line = "  ".join(f"{e} {fmt_time(med[e])}" for e in engines)
+        print(f"{workload:7s} ({reps} reps)  {line}", flush=True)
+
+    depth_engines = [e for e in engines if e != "floats"]
+    depths = {}
+    for e in depth_engines:
+        cap = 2_000 if quick else DEPTH_CAP[e]
+        depths[e] = deepest_chain(e, cap)
+        print(f"deepest chain {e}: {depths[e][0]:,} steps" + (" (cap reached)" if depths[e][1] else ""), flush=True)
+
+    million = []
+    if not quick:
+        for _ in range(3):
+            ok, elapsed = survives("minigrad", MILLION)
+            million.append(elapsed if ok else math.inf)
+        print(f"minigrad 1,000,000-step chain: median {fmt_time(statistics.median(million))}", flush=True)
+
+    mem_data = wl.mlp_data(n=30 if quick else 300)
+    memory = {e: bytes_per_node(e, mem_data) for e in engines if e in ("minigrad", "micrograd")}
+    for e, m in memory.items():
+        print(
+            f"memory {e}: {m['forward']:.0f} bytes/node after forward ({m['nodes']:,} nodes), "
+            f"{m['backward']:.0f} with gradients",
+            flush=True,
+        )
+
+    report = render(engines, results, ops_for, depths, million, memory, mem_data, repeat, args.note)
+    print()
+    print(report)
+    if not quick:
+        args.out.write_text(report)
+        print(f"written to {args.out}")
+    return 0
+
+
+def render(
+    engines: list[str],
+    results: dict[str, dict[str, list[float]]],
+    ops_for: dict[str, int],
+    depths: dict[str, tuple[int, bool]],
+    million: list[float],
+    memory: dict[str, dict[str, float]],
+    mem_data: wl.MLPData,
+    repeat: int,
+    note: str,
+) -> str:
+    v = versions()
+    lines = [
+        "# minigrad benchmarks",
+        "",
+        'Regenerate with `python benchmarks/run.py` (after `pip install -e ".[bench]"`; PyTorch optional).',
+        f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on {machine()}.",
+        "Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()) + ".",
+        "Garbage collector on. Engines interleaved in one process, order rotated each repetition; "
+        f"{repeat} repetitions ({max(3, repeat // 3)} for mlp). Times are medians with min–max; ratios are of medians.",
+    ]
+    if note:
+        lines += ["", note]
+    lines += [
+        "",
+        "| workload | engine | median | min – max | µs per op | × micrograd | × floats |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for workload, times in results.items():
+        med = {e: statistics.median(t) for e, t in times.items()}
+        for e in engines:
+            t = times[e]
+            per_op = med[e] / ops_for[workload] * 1e6
+            vs_mg = f"{med['micrograd'] / med[e]:.1f}× faster" if "micrograd" in med and e != "micrograd" else ""
+            vs_fl = f"{med[e] / med['floats']:.1f}× slower" if e != "floats" else ""
+            lines.append(
+                f"| {workload} | {e} | {fmt_time(med[e])} | {fmt_time(min(t))} – {fmt_time(max(t))} | "
+                f"{per_op:.3f} | {vs_mg} | {vs_fl} |"
+            )
+    lines += [
+        "",
+        f"Workloads: `chain` {ops_for['chain'] // 2} steps of x ← x·1.0001 + 0.5, forward and backward; "
+        f"`logreg` one full-batch step of logistic regression from scalar nodes, m = 200, d = 10 "
+        f"({ops_for['logreg']:,} ops); `mlp` MLP 2-16-16-1 (ReLU) on 100 points, mean squared error, "
+        "forward and backward "
+        f'({ops_for["mlp"]:,} ops). "µs per op" divides by the number of arithmetic operations in the model '
+        "as written (the nodes minigrad makes), the same count for every engine.",
+        "",
+        "## Deepest chain (forward + backward, default settings)",
+        "",
+        "| engine | deepest chain survived |",
+        "|---|---|",
+    ]
+    for e, (n, capped) in depths.items():
+        lines.append(f"| {e} | {'≥ ' if capped else ''}{n:,} steps{' (cap, not a failure)' if capped else ''} |")
+    if million:
+        lines += [
+            "",
+            f"minigrad, 1,000,000-step chain built and back-propagated: median {fmt_time(statistics.median(million))} "
+            f"(min {fmt_time(min(million))}, max {fmt_time(max(million))}, {len(million)} runs).",
+        ]
+    lines += [
+        "",
+        f"## Memory (tracemalloc, MLP 2-16-16-1 graph on {len(mem_data.X)} points)",
+        "",
+        "| engine | graph nodes | bytes per node after forward | with gradients (after backward) | bytes per op |",
+        "|---|---|---|---|---|",
+    ]
+    for e, m in memory.items():
+        lines.append(f"| {e} | {m['nodes']:,} | {m['forward']:.0f} | {m['backward']:.0f} | {m['per_op']:.0f} |")
+    lines += [
+        "",
+        "micrograd's graph has more nodes than operations: every plain-number operand becomes a leaf node. "
+        "PyTorch allocates outside Python's allocator, which tracemalloc does not see, so it has no row.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

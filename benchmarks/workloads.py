@@ -1,0 +1,409 @@
+"""The benchmark workloads, written out once per engine.
+
+Every workload function takes plain-float inputs (data and initial parameters), builds
+its own nodes, runs forward and backward, and returns ``(value, gradients)`` as plain
+floats so that the engines can be cross-checked against each other. The model code is
+written here for each engine, in the style its users would write it: it does not use
+``minigrad.nn``.
+
+Engines: ``minigrad``; ``micrograd`` (the PyPI package, 0.1.0); ``torch`` (0-d float64
+tensors, when importable); ``floats`` (hand-written Python float code computing the same
+forward pass and the same gradient by hand).
+
+micrograd 0.1.0 has ``+ - * / **`` and ``relu`` but no ``exp``, ``log`` or ``sigmoid``;
+the logistic-regression workload adds ``sigmoid`` and ``log`` for it below, written the
+way micrograd writes its own operations (a node plus a ``_backward`` closure).
+"""
+
+# ruff: noqa: B905 - the model code zips as its users write it, without strict= checks in the timed loops
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+# ---------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class LogRegData:
+    """m points with d features, 0/1 targets, and initial weights and bias."""
+
+    X: list[list[float]]
+    Y: list[float]
+    w: list[float]
+    b: float
+
+
+@dataclass(frozen=True)
+class MLPData:
+    """Points in 2-d, targets, and initial parameters: per layer, per neuron, (weights, bias)."""
+
+    X: list[list[float]]
+    Y: list[float]
+    layers: list[list[tuple[list[float], float]]]
+
+
+def logreg_data(m: int = 200, d: int = 10, seed: int = 0) -> LogRegData:
+    rng = random.Random(seed)
+    true_w = [rng.gauss(0.0, 1.0) for _ in range(d)]
+    X = [[rng.gauss(0.0, 1.0) for _ in range(d)] for _ in range(m)]
+    Y = [1.0 if sum(w * x for w, x in zip(true_w, row)) + rng.gauss(0.0, 0.5) > 0 else 0.0 for row in X]
+    return LogRegData(X, Y, [rng.uniform(-0.1, 0.1) for _ in range(d)], 0.0)
+
+
+def mlp_data(n: int = 100, sizes: tuple[int, ...] = (2, 16, 16, 1), seed: int = 0) -> MLPData:
+    rng = random.Random(seed)
+    X = [[rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)] for _ in range(n)]
+    Y = [math.sin(3.0 * x0) * x1 for x0, x1 in X]
+    layers = []
+    for nin, nout in itertools.pairwise(sizes):
+        scale = 1.0 / math.sqrt(nin)
+        layers.append([([rng.uniform(-scale, scale) for _ in range(nin)], rng.uniform(-0.1, 0.1)) for _ in range(nout)])
+    return MLPData(X, Y, layers)
+
+
+CHAIN_FACTOR, CHAIN_SHIFT = 1.0001, 0.5
+
+
+def chain_ops(n: int) -> int:
+    """Arithmetic operations in an n-step chain: a multiply and an add per step."""
+    return 2 * n
+
+
+def logreg_ops(data: LogRegData) -> int:
+    """Operations (nodes made) per logistic-regression step, as the node code below writes it."""
+    m, d = len(data.X), len(data.w)
+    # z: d mul + d add; sigmoid; log p; 1 - p; log(1-p); y*·; (1-y)*·; +; neg; sum +; final scale
+    return m * (2 * d + 9) + 1
+
+
+def mlp_ops(data: MLPData) -> int:
+    """Operations (nodes made) per MLP step, as the node code below writes it."""
+    per_point = 0
+    for i, layer in enumerate(data.layers):
+        nin = len(layer[0][0])
+        relu = 1 if i < len(data.layers) - 1 else 0
+        per_point += len(layer) * (2 * nin + relu)
+    per_point += 3  # out - y, d * d, loss + ·
+    return len(data.X) * per_point + 1
+
+
+# ---------------------------------------------------------------------------- minigrad
+
+
+def minigrad_chain(n: int) -> tuple[float, list[float]]:
+    from minigrad import Value
+
+    x0 = Value(1.0)
+    x = x0
+    for _ in range(n):
+        x = x * CHAIN_FACTOR + CHAIN_SHIFT
+    x.backward()
+    return x.data, [x0.grad]
+
+
+def minigrad_logreg(data: LogRegData) -> tuple[float, list[float]]:
+    from minigrad import Value
+
+    w = [Value(v) for v in data.w]
+    b = Value(data.b)
+    total = 0.0
+    for x, y in zip(data.X, data.Y):
+        z = b
+        for wj, xj in zip(w, x):
+            z = z + wj * xj
+        p = z.sigmoid()
+        total = -(y * p.log() + (1 - y) * (1 - p).log()) + total
+    loss = total * (1.0 / len(data.X))
+    loss.backward()
+    return loss.data, [v.grad for v in w] + [b.grad]
+
+
+def minigrad_mlp(data: MLPData) -> tuple[float, list[float]]:
+    from minigrad import Value
+
+    layers = [[([Value(v) for v in w], Value(b)) for w, b in layer] for layer in data.layers]
+    last = len(layers) - 1
+    loss = 0.0
+    for x, y in zip(data.X, data.Y):
+        h = x
+        for i, layer in enumerate(layers):
+            out = []
+            for w, b in layer:
+                s = b
+                for wj, hj in zip(w, h):
+                    s = s + wj * hj
+                out.append(s.relu() if i < last else s)
+            h = out
+        d = h[0] - y
+        loss = d * d + loss
+    loss = loss * (1.0 / len(data.X))
+    loss.backward()
+    return loss.data, [p.grad for layer in layers for w, b in layer for p in (*w, b)]
+
+
+# ---------------------------------------------------------------------------- micrograd
+
+
+def micrograd_chain(n: int) -> tuple[float, list[float]]:
+    from micrograd.engine import Value
+
+    x0 = Value(1.0)
+    x = x0
+    for _ in range(n):
+        x = x * CHAIN_FACTOR + CHAIN_SHIFT
+    x.backward()
+    return x.data, [x0.grad]
+
+
+def _micrograd_sigmoid(v: Any) -> Any:
+    from micrograd.engine import Value
+
+    s = 1.0 / (1.0 + math.exp(-v.data))
+    out = Value(s, (v,), "sigmoid")
+
+    def _backward() -> None:
+        v.grad += s * (1.0 - s) * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def _micrograd_log(v: Any) -> Any:
+    from micrograd.engine import Value
+
+    out = Value(math.log(v.data), (v,), "log")
+
+    def _backward() -> None:
+        v.grad += out.grad / v.data
+
+    out._backward = _backward
+    return out
+
+
+def micrograd_logreg(data: LogRegData) -> tuple[float, list[float]]:
+    from micrograd.engine import Value
+
+    w = [Value(v) for v in data.w]
+    b = Value(data.b)
+    total = 0.0
+    for x, y in zip(data.X, data.Y):
+        z = b
+        for wj, xj in zip(w, x):
+            z = z + wj * xj
+        p = _micrograd_sigmoid(z)
+        total = -(y * _micrograd_log(p) + (1 - y) * _micrograd_log(1 - p)) + total
+    loss = total * (1.0 / len(data.X))
+    loss.backward()
+    return loss.data, [v.grad for v in w] + [b.grad]
+
+
+def micrograd_mlp(data: MLPData) -> tuple[float, list[float]]:
+    from micrograd.engine import Value
+
+    layers = [[([Value(v) for v in w], Value(b)) for w, b in layer] for layer in data.layers]
+    last = len(layers) - 1
+    loss = 0.0
+    for x, y in zip(data.X, data.Y):
+        h = x
+        for i, layer in enumerate(layers):
+            out = []
+            for w, b in layer:
+                s = b
+                for wj, hj in zip(w, h):
+                    s = s + wj * hj
+                out.append(s.relu() if i < last else s)
+            h = out
+        d = h[0] - y
+        loss = d * d + loss
+    loss = loss * (1.0 / len(data.X))
+    loss.backward()
+    return loss.data, [p.grad for layer in layers for w, b in layer for p in (*w, b)]
+
+
+# ---------------------------------------------------------------------------- PyTorch
+
+
+def _leaf(torch: Any, v: float) -> Any:
+    return torch.tensor(v, dtype=torch.float64, requires_grad=True)
+
+
+def torch_chain(n: int) -> tuple[float, list[float]]:
+    import torch
+
+    x0 = _leaf(torch, 1.0)
+    x = x0
+    for _ in range(n):
+        x = x * CHAIN_FACTOR + CHAIN_SHIFT
+    x.backward()
+    return x.item(), [x0.grad.item()]
+
+
+def torch_logreg(data: LogRegData) -> tuple[float, list[float]]:
+    import torch
+
+    w = [_leaf(torch, v) for v in data.w]
+    b = _leaf(torch, data.b)
+    total = 0.0
+    for x, y in zip(data.X, data.Y):
+        z = b
+        for wj, xj in zip(w, x):
+            z = z + wj * xj
+        p = torch.sigmoid(z)
+        total = -(y * torch.log(p) + (1 - y) * torch.log(1 - p)) + total
+    loss = total * (1.0 / len(data.X))
+    loss.backward()
+    return loss.item(), [v.grad.item() for v in w] + [b.grad.item()]
+
+
+def torch_mlp(data: MLPData) -> tuple[float, list[float]]:
+    import torch
+
+    layers = [[([_leaf(torch, v) for v in w], _leaf(torch, b)) for w, b in layer] for layer in data.layers]
+    last = len(layers) - 1
+    loss = 0.0
+    for x, y in zip(data.X, data.Y):
+        h = x
+        for i, layer in enumerate(layers):
+            out = []
+            for w, b in layer:
+                s = b
+                for wj, hj in zip(w, h):
+                    s = s + wj * hj
+                out.append(torch.relu(s) if i < last else s)
+            h = out
+        d = h[0] - y
+        loss = d * d + loss
+    loss = loss * (1.0 / len(data.X))
+    loss.backward()
+    return loss.item(), [p.grad.item() for layer in layers for w, b in layer for p in (*w, b)]
+
+
+# ---------------------------------------------------------------------------- plain floats
+
+
+def floats_chain(n: int) -> tuple[float, list[float]]:
+    x = 1.0
+    for _ in range(n):
+        x = x * CHAIN_FACTOR + CHAIN_SHIFT
+    g = 1.0  # dx_n/dx_0, accumulated backwards: each step multiplies by ∂(x·c + s)/∂x = c
+    for _ in range(n):
+        g = g * CHAIN_FACTOR
+    return x, [g]
+
+
+def floats_logreg(data: LogRegData) -> tuple[float, list[float]]:
+    w, b = data.w, data.b
+    m = len(data.X)
+    gw = [0.0] * len(w)
+    gb = 0.0
+    total = 0.0
+    for x, y in zip(data.X, data.Y):
+        z = b
+        for wj, xj in zip(w, x):
+            z = z + wj * xj
+        p = 1.0 / (1.0 + math.exp(-z))
+        total = -(y * math.log(p) + (1 - y) * math.log(1 - p)) + total
+        dz = (p - y) / m  # ∂loss/∂z for the mean binary cross-entropy of a sigmoid
+        gb += dz
+        for j, xj in enumerate(x):
+            gw[j] += dz * xj
+    return total * (1.0 / m), [*gw, gb]
+
+
+def floats_mlp(data: MLPData) -> tuple[float, list[float]]:
+    layers = data.layers
+    last = len(layers) - 1
+    n = len(data.X)
+    grads = [[([0.0] * len(w), [0.0]) for w, _ in layer] for layer in layers]
+    loss = 0.0
+    for x, y in zip(data.X, data.Y):
+        # forward, keeping every layer's input
+        inputs = []
+        h = x
+        for i, layer in enumerate(layers):
+            inputs.append(h)
+            out = []
+            for w, b in layer:
+                s = b
+                for wj, hj in zip(w, h):
+                    s = s + wj * hj
+                out.append((s if s > 0.0 else 0.0) if i < last else s)
+            h = out
+        d = h[0] - y
+        loss = d * d + loss
+        # backward: dh holds ∂loss/∂(this layer's output), ReLU gates from the outputs
+        dh = [2.0 * d / n]
+        for i in range(last, -1, -1):
+            layer, h_in = layers[i], inputs[i]
+            outputs = inputs[i + 1] if i < last else None
+            dh_in = [0.0] * len(h_in)
+            for k, (w, _) in enumerate(layer):
+                ds = dh[k] if outputs is None or outputs[k] > 0.0 else 0.0
+                if ds == 0.0:
+                    continue
+                gw, gb = grads[i][k]
+                gb[0] += ds
+                for j, hj in enumerate(h_in):
+                    gw[j] += ds * hj
+                    dh_in[j] += ds * w[j]
+            dh = dh_in
+    return loss * (1.0 / n), [g for layer in grads for gw, gb in layer for g in (*gw, gb[0])]
+
+
+# ---------------------------------------------------------------------------- registry
+
+WORKLOADS = ("chain", "logreg", "mlp")
+
+ENGINES: dict[str, dict[str, Callable[..., tuple[float, list[float]]]]] = {
+    "minigrad": {"chain": minigrad_chain, "logreg": minigrad_logreg, "mlp": minigrad_mlp},
+    "micrograd": {"chain": micrograd_chain, "logreg": micrograd_logreg, "mlp": micrograd_mlp},
+    "torch": {"chain": torch_chain, "logreg": torch_logreg, "mlp": torch_mlp},
+    "floats": {"chain": floats_chain, "logreg": floats_logreg, "mlp": floats_mlp},
+}
+
+
+def available_engines() -> list[str]:
+    """The engines importable here, minigrad first and floats last."""
+    names = ["minigrad"]
+    for name, module in (("micrograd", "micrograd.engine"), ("torch", "torch")):
+        try:
+            __import__(module)
+        except ImportError:
+            continue
+        names.append(name)
+    names.append("floats")
+    return names
+
+
+def close(a: float, b: float, rel: float = 1e-9, abs_: float = 1e-12) -> bool:
+    return math.isclose(a, b, rel_tol=rel, abs_tol=abs_)
+
+
+def cross_check(engines: list[str], chain_n: int, logreg: LogRegData, mlp: MLPData) -> list[str]:
+    """Run every workload on every engine; a list of disagreements with minigrad (empty when all agree)."""
+    problems = []
+    args = {"chain": chain_n, "logreg": logreg, "mlp": mlp}
+    for workload in WORKLOADS:
+        ref_value, ref_grads = ENGINES["minigrad"][workload](args[workload])
+        for engine in engines:
+            if engine == "minigrad":
+                continue
+            value, grads = ENGINES[engine][workload](args[workload])
+            if len(grads) != len(ref_grads):
+                problems.append(f"{workload}/{engine}: {len(grads)} gradients, minigrad {len(ref_grads)}")
+                continue
+            if not close(value, ref_value):
+                problems.append(f"{workload}/{engine}: value {value!r} != minigrad {ref_value!r}")
+            bad = [i for i, (g, r) in enumerate(zip(grads, ref_grads)) if not close(g, r)]
+            if bad:
+                i = bad[0]
+                problems.append(
+                    f"{workload}/{engine}: {len(bad)} gradients differ, "
+                    f"e.g. #{i}: {grads[i]!r} != minigrad {ref_grads[i]!r}"
+                )
+    return problems

@@ -50,7 +50,14 @@ def parse_binding(text: str) -> tuple[str, float]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``minigrad draw``."""
+    """Options of ``minigrad draw``.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> args = parser.parse_args(["a*a", "a=3", "--tb"])
+    >>> args.expression, args.bindings, args.tb
+    ('a*a', [('a', 3.0)], True)
+    """
     parser.epilog = (
         'example: minigrad draw "J = 3*(a + b*c)" a=5 b=3 c=2 --local-grads -o J.svg   '
         '(an expression starting with "-" goes after "--")'
@@ -94,7 +101,16 @@ def _find(root: Value, name: str) -> Value | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build, run backward, draw, write; print the result and the gradients. Exit status 2 for a bad expression."""
+    """Build, run backward, draw, write; print the result and the gradients.
+
+    Returns the exit status: 0 when the file is written, 2 for a bad expression or
+    option (the message goes to stderr), 1 when the drawing cannot be rendered.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> run(parser.parse_args(["open('/etc/passwd')", "-q"]))
+    2
+    """
     leaves = {name: Value(number, name) for name, number in args.bindings}
     try:
         format(1.0, args.format)

@@ -33,8 +33,10 @@ def _load_execute():
 execute = _load_execute()
 
 
-def test_there_are_notebooks():
-    assert PATHS, f"no notebooks found in {NOTEBOOKS}"
+def test_the_lessons_are_there():
+    names = [p.name for p in PATHS]
+    for lesson in ("01_computation_graph.ipynb", "02_logistic_regression.ipynb", "03_real_data.ipynb"):
+        assert lesson in names, f"{lesson} is missing from {NOTEBOOKS}"
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])

@@ -59,51 +59,58 @@ def _as_float(x: object) -> float:
     raise TypeError(f"expected a real number (int, float, NumPy scalar), got {type(x).__name__}: {x!r}")
 
 
-def _make(out: float, op: Primitive, a: Value | None, da: float, b: Value | None, db: float | None) -> Value:
-    """A new node (built without ``__init__``: this is the engine's hottest line)."""
-    node = _new(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    node._op = op
-    node._a = a
-    node._da = da
-    node._b = b
-    node._db = db
-    node._mark = None
-    return node
-
-
 def _binary(op: Primitive, reflected: bool = False) -> Callable[[Value, Any], Value]:
-    """The operator method for a two-operand primitive (``reflected``: for ``2 - x`` and the like)."""
+    """The operator method for a two-operand primitive (``reflected``: for ``2 - x`` and the like).
+
+    This is the engine's hottest code: every ``+`` and ``*`` runs it. The new node is
+    filled in right here, slot by slot, rather than by ``Value.__init__`` or a helper
+    function: each Python call saved is ~10 % of the cost of making a node (see
+    ``benchmarks/README.md``).
+    """
     rule = op.rule
 
     def operator(self: Value, other: Any) -> Value:
         if other.__class__ is Value:
             if reflected:
                 self, other = other, self
-            out, da, db = rule(self.data, other.data)
-            return _make(out, op, self, da, other, db)
-        c = _operand(other)
-        if c is None:
-            return NotImplemented
-        if reflected:
-            out, _, db = rule(c, self.data)
-            return _make(out, op, None, c, self, db)
-        out, da, _ = rule(self.data, c)
-        return _make(out, op, self, da, None, c)
+            node = _new(Value)
+            node.data, node._da, node._db = rule(self.data, other.data)
+            node._a = self
+            node._b = other
+        else:
+            c = other if other.__class__ is float else _operand(other)
+            if c is None:
+                return NotImplemented
+            node = _new(Value)
+            if reflected:  # c - self: the constant is the first operand
+                node.data, _, node._db = rule(c, self.data)
+                node._a, node._da, node._b = None, c, self
+            else:
+                node.data, node._da, _ = rule(self.data, c)
+                node._a, node._b, node._db = self, None, c
+        node.grad = 0.0
+        node.label = ""
+        node._op = op
+        node._mark = None
+        return node
 
     operator.__doc__ = f"``{op.name}`` node; a plain number on the other side is folded into the node."
     return operator
 
 
 def _unary(op: Primitive) -> Callable[[Value], Value]:
-    """The method for a one-operand primitive."""
+    """The method for a one-operand primitive (nodes made as in :func:`_binary`)."""
     rule = op.rule
 
     def method(self: Value) -> Value:
-        out, da = rule(self.data)
-        return _make(out, op, self, da, None, None)
+        node = _new(Value)
+        node.data, node._da = rule(self.data)
+        node.grad = 0.0
+        node.label = ""
+        node._op = op
+        node._a = self
+        node._b = node._db = node._mark = None
+        return node
 
     method.__doc__ = f"``{op.name}`` node: {op.symbol}(self), local derivative {op.derivatives[0]}."
     return method
@@ -238,6 +245,7 @@ class Value:
     __truediv__ = _binary(DIV)
     __rtruediv__ = _binary(DIV, reflected=True)
     __rpow__ = _binary(POW_XY, reflected=True)
+    _power_of_value = _binary(POW_XY)  # x ** y with y a Value; __pow__ below dispatches to it
     __neg__ = _unary(NEG)
     exp = _unary(EXP)
     log = _unary(LOG)
@@ -252,13 +260,18 @@ class Value:
         9.0
         """
         if exponent.__class__ is Value:
-            out, da, db = POW_XY.rule(self.data, exponent.data)  # type: ignore[union-attr]
-            return _make(out, POW_XY, self, da, exponent, db)  # type: ignore[arg-type]
+            return self._power_of_value(exponent)
         c = _operand(exponent)
         if c is None:
             return NotImplemented
-        out, da = POW.rule(self.data, c)
-        return _make(out, POW, self, da, None, c)
+        node = _new(Value)
+        node.data, node._da = POW.rule(self.data, c)
+        node.grad = 0.0
+        node.label = ""
+        node._op = POW
+        node._a, node._b, node._db = self, None, c
+        node._mark = None
+        return node
 
     # ------------------------------------------------------------------ backward
 
@@ -279,13 +292,11 @@ class Value:
         >>> y.zero_grad(); y.backward(); x.grad
         6.0
         """
-        order = topological_order(self)
+        seed = _as_float(grad)
         # This pass adds up its own gradients from zero; whatever the nodes held before
-        # is added back at the end, so repeated passes accumulate.
-        held = [(node, node.grad) for node in order if node.grad]
-        for node, _ in held:
-            node.grad = 0.0
-        self.grad = _as_float(grad)
+        # is set aside by the walk and added back at the end, so repeated passes accumulate.
+        order, held = _walk(self, clear=True)
+        self.grad = seed
         for node in reversed(order):
             g = node.grad
             a = node._a
@@ -303,22 +314,34 @@ class Value:
         >>> x = Value(2.0); y = x * 3; y.backward(); y.zero_grad(); x.grad
         0.0
         """
-        for node in topological_order(self):
+        for node in _walk(self)[0]:
             node.grad = 0.0
 
 
 def topological_order(root: Value) -> list[Value]:
     """Every node ``root`` depends on, each once, operands before the nodes made from them.
 
-    Iterative depth-first search; ``root`` is last. Each node's ``_mark`` slot records
-    that it is placed, which is cheaper than a set of visited nodes.
+    Iterative depth-first search; ``root`` is last.
 
     >>> a = Value(1.0, "a"); b = a * 2; c = a + b
     >>> [n.label or n.op for n in topological_order(c)]
     ['a', 'mul', 'add']
     """
-    placed = object()  # a fresh mark for this walk: no reset needed between walks
+    return _walk(root)[0]
+
+
+def _walk(root: Value, clear: bool = False) -> tuple[list[Value], list[tuple[Value, float]]]:
+    """The topological order of ``root``'s graph and, with ``clear``, the nonzero grads it set to zero.
+
+    Iterative depth-first search: a node is placed after its operands, so ``root`` comes
+    last. Each node's ``_mark`` slot records that it is placed; a fresh mark object per
+    walk means no reset is needed between walks, and it is cheaper than a set of visited
+    nodes. ``backward`` passes ``clear=True`` so that this one walk also sets aside the
+    gradients left by earlier passes, instead of a second loop over the order.
+    """
+    placed = object()
     order: list[Value] = []
+    held: list[tuple[Value, float]] = []
     stack = [root]
     push, pop, place = stack.append, stack.pop, order.append
     while stack:
@@ -336,6 +359,9 @@ def topological_order(root: Value) -> list[Value]:
             push(b)
             continue
         node._mark = placed
+        if clear and node.grad:
+            held.append((node, node.grad))
+            node.grad = 0.0
         place(node)
         pop()
-    return order
+    return order, held

@@ -14,11 +14,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from minigrad.commands import demo, draw
+from minigrad.commands import demo, draw, train
 
 COMMANDS = {
     "demo": demo,
     "draw": draw,
+    "train": train,
 }
 """Subcommand name → module with ``add_arguments`` and ``run``."""
 

@@ -149,9 +149,7 @@ def _bce_logit_term(z: object, y: object) -> Value:
     return (1.0 + logit.exp()).log() - target * logit
 
 
-def binary_cross_entropy_with_logits(
-    logit: Scalar | Sequence[Scalar], target: Number | Sequence[Number]
-) -> Value:
+def binary_cross_entropy_with_logits(logit: Scalar | Sequence[Scalar], target: Number | Sequence[Number]) -> Value:
     """Binary cross-entropy of ``sigmoid(logit)``, computed from the logit; mean over a batch.
 
     The same function as ``binary_cross_entropy(logit.sigmoid(), target)``, rearranged

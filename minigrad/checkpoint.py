@@ -1,0 +1,178 @@
+"""Save a model's parameters to JSON and load them back, every float exactly.
+
+The file is one JSON object::
+
+    {
+      "format": "minigrad-model",
+      "version": 1,
+      "model": {"type": "Neuron", "nin": 64, "activation": "sigmoid"},
+      "parameters": [0.123..., -0.456..., ...],
+      "metadata": {...}
+    }
+
+``model`` is ``module.config()``, enough to rebuild the module's shape with
+:func:`minigrad.nn.from_config`. ``parameters`` lists ``module.parameters()`` in order
+(for a neuron ``w1 … wn, b``; a layer neuron by neuron; an MLP layer by layer). Each is
+written as Python's shortest ``repr`` of the float, which reads back to the very same
+float, so a loaded model predicts bit for bit what the saved one did. ``metadata`` is
+optional and free-form (JSON values), e.g. how the model was trained.
+
+A file that is not such an object — bad JSON, a missing or wrong key, a non-number or
+non-finite parameter, the wrong number of parameters — raises ``ValueError`` naming
+the file and what is wrong.
+
+>>> import tempfile, pathlib
+>>> from minigrad.nn import Neuron
+>>> neuron = Neuron(3, seed=7)
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "neuron.json"
+>>> _ = save(neuron, path)
+>>> copy = load(path)
+>>> [p.data for p in copy.parameters()] == [p.data for p in neuron.parameters()]
+True
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+from minigrad.nn import Module, from_config
+
+__all__ = ["FORMAT", "VERSION", "from_dict", "load", "load_parameters", "save", "to_dict"]
+
+FORMAT = "minigrad-model"
+"""The value of the ``format`` key of every model file."""
+
+VERSION = 1
+"""The version of the file layout this module writes and reads."""
+
+
+def to_dict(model: Module, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON-ready description of ``model``: its shape and every parameter.
+
+    >>> from minigrad.nn import Neuron
+    >>> n = Neuron(1, seed=0)
+    >>> n.w[0].data = 0.1
+    >>> to_dict(n)  # doctest: +NORMALIZE_WHITESPACE
+    {'format': 'minigrad-model', 'version': 1,
+     'model': {'type': 'Neuron', 'nin': 1, 'activation': 'sigmoid'}, 'parameters': [0.1, 0.0]}
+    """
+    values = [p.data for p in model.parameters()]
+    for i, x in enumerate(values):
+        if not math.isfinite(x):
+            raise ValueError(f"parameter {i} is {x!r}: a model with non-finite parameters cannot be saved")
+    out: dict[str, Any] = {"format": FORMAT, "version": VERSION, "model": model.config(), "parameters": values}
+    if metadata is not None:
+        out["metadata"] = metadata
+    return out
+
+
+def save(model: Module, path: str | os.PathLike[str], metadata: dict[str, Any] | None = None) -> Path:
+    """Write ``model`` (and optional JSON-ready ``metadata``) to ``path``; returns the path.
+
+    >>> import tempfile, pathlib
+    >>> from minigrad.nn import MLP
+    >>> path = save(MLP(2, [3, 1], seed=0), pathlib.Path(tempfile.mkdtemp()) / "mlp.json")
+    >>> path.suffix
+    '.json'
+    """
+    path = Path(path)
+    text = json.dumps(to_dict(model, metadata), indent=1, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"non-finite number {name} is not allowed")
+
+
+def _read(path: str | os.PathLike[str]) -> dict[str, Any]:
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except ValueError as error:
+        raise ValueError(f"{path}: not a minigrad model file: invalid JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: not a minigrad model file: expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def _parameters(data: dict[str, Any], where: str) -> list[float]:
+    values = data.get("parameters")
+    if not isinstance(values, list):
+        raise ValueError(f"{where}: 'parameters' must be a list of numbers, got {type(values).__name__}")
+    for i, x in enumerate(values):
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            raise ValueError(f"{where}: parameter {i} is not a number: {x!r}")
+        if not math.isfinite(x):
+            raise ValueError(f"{where}: parameter {i} is not finite: {x!r}")
+    return [float(x) for x in values]
+
+
+def _check_header(data: dict[str, Any], where: str) -> None:
+    if data.get("format") != FORMAT:
+        raise ValueError(f"{where}: not a minigrad model file: 'format' is {data.get('format')!r}, not {FORMAT!r}")
+    if data.get("version") != VERSION:
+        version = data.get("version")
+        raise ValueError(f"{where}: unsupported model file version {version!r} (this minigrad reads {VERSION})")
+    if "model" not in data:
+        raise ValueError(f"{where}: the 'model' key (the model's shape) is missing")
+
+
+def _assign(model: Module, values: list[float], where: str) -> None:
+    params = model.parameters()
+    if len(values) != len(params):
+        raise ValueError(f"{where}: the file has {len(values)} parameters but the model has {len(params)}")
+    for p, x in zip(params, values, strict=True):
+        p.data = x
+        p.grad = 0.0
+
+
+def from_dict(data: dict[str, Any], where: str = "model data") -> Module:
+    """Rebuild a module from :func:`to_dict`'s output; ``ValueError`` naming what is wrong.
+
+    >>> from minigrad.nn import Neuron
+    >>> from_dict(to_dict(Neuron(4, seed=0)))
+    Neuron(4, activation='sigmoid')
+    >>> from_dict({"format": "minigrad-model", "version": 1, "model": {"type": "Neuron", "nin": 1,
+    ...            "activation": "sigmoid"}, "parameters": [1.0]})
+    Traceback (most recent call last):
+    ...
+    ValueError: model data: the file has 1 parameters but the model has 2
+    """
+    _check_header(data, where)
+    try:
+        model = from_config(data["model"])
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
+    _assign(model, _parameters(data, where), where)
+    return model
+
+
+def load(path: str | os.PathLike[str]) -> Module:
+    """The model saved at ``path``, rebuilt with its saved parameters.
+
+    See :func:`save` for an example; bad files raise ``ValueError`` naming the problem.
+    """
+    return from_dict(_read(path), str(path))
+
+
+def load_parameters(model: Module, path: str | os.PathLike[str]) -> None:
+    """Overwrite ``model``'s parameters with those saved at ``path`` (same shape required).
+
+    >>> import tempfile, pathlib
+    >>> from minigrad.nn import Neuron
+    >>> path = save(Neuron(2, seed=1), pathlib.Path(tempfile.mkdtemp()) / "n.json")
+    >>> load_parameters(Neuron(3, seed=0), path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: ...n.json: the file holds a model {...'nin': 2, ...} but this model is {...'nin': 3, ...}
+    """
+    data = _read(path)
+    _check_header(data, str(path))
+    if data["model"] != model.config():
+        raise ValueError(f"{path}: the file holds a model {data['model']!r} but this model is {model.config()!r}")
+    _assign(model, _parameters(data, str(path)), str(path))

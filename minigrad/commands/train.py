@@ -1,0 +1,205 @@
+"""Train a logistic neuron (or a small network) on a bundled data set and save the model and its loss curve.
+
+With no options: the logistic neuron ``σ(w·x + b)`` learns "is it a 3?" on the UCI
+handwritten digits (64 pixels per image), by mini-batch gradient descent on binary
+cross-entropy. Prints train and test accuracy and the final loss; writes ``model.json``,
+``loss.csv`` and ``loss.png`` into the output folder.
+
+>>> import argparse, tempfile
+>>> parser = argparse.ArgumentParser()
+>>> add_arguments(parser)
+>>> args = parser.parse_args(["--data", "and", "--epochs", "300", "--lr", "1", "--quiet",
+...                           "--out", tempfile.mkdtemp()])
+>>> run(args)
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from minigrad import checkpoint, data
+from minigrad.engine import Value
+from minigrad.losses import binary_cross_entropy, cross_entropy
+from minigrad.nn import MLP, Layer, Module, Neuron
+from minigrad.optim import SGD
+from minigrad.training import accuracy, fit
+
+__all__ = ["DATASETS", "Dataset", "add_arguments", "plot_losses", "run"]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A data set the ``train`` command knows, and the settings it trains with by default.
+
+    >>> DATASETS["digits3"].classes
+    2
+    """
+
+    description: str
+    load: Callable[[], tuple[np.ndarray, np.ndarray]]
+    classes: int
+    split: bool = True
+    standardize: bool = True
+    lr: float = 0.1
+    epochs: int = 20
+    batch_size: int | None = 32
+
+
+DATASETS: dict[str, Dataset] = {
+    "digits3": Dataset('UCI handwritten digits, "is it a 3?"', lambda: data.load_digits(target=3), 2),
+    "digits": Dataset("UCI handwritten digits, 10 classes", data.load_digits, 10, epochs=5),
+    "breast-cancer": Dataset("Wisconsin diagnostic breast cancer", data.load_breast_cancer, 2),
+    "moons": Dataset("two moons (200 points)", lambda: data.make_moons(200, noise=0.1, seed=0), 2, standardize=False),
+    "and": Dataset("AND gate", lambda: data.gate("AND"), 2, False, False, 1.0, 500, None),
+    "or": Dataset("OR gate", lambda: data.gate("OR"), 2, False, False, 1.0, 500, None),
+    "xor": Dataset("XOR gate", lambda: data.gate("XOR"), 2, False, False, 1.0, 500, None),
+}
+"""Data set name → how to load it and its default training settings."""
+
+
+def _batch_size(text: str) -> int | None:
+    if text == "full":
+        return None
+    try:
+        size = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer or 'full', got {text!r}") from None
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"batch size must be at least 1, got {size}")
+    return size
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``minigrad train``."""
+    parser.add_argument("--data", choices=list(DATASETS), default="digits3", help="data set (default digits3)")
+    parser.add_argument("--lr", type=float, help="learning rate (default 0.1; 1.0 for the gates)")
+    parser.add_argument("--epochs", type=int, help="passes over the training set (default 20; 5 for digits, 500 gates)")
+    parser.add_argument(
+        "--batch-size", type=_batch_size, default=argparse.SUPPRESS, help="examples per step, or 'full' (default 32)"
+    )
+    parser.add_argument("--momentum", type=float, default=0.0, help="SGD momentum (default 0)")
+    parser.add_argument(
+        "--hidden", type=int, nargs="*", default=[], metavar="N", help="hidden layer sizes (default: none, one neuron)"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the initial weights, split and shuffling")
+    parser.add_argument("--out", type=Path, default=Path("runs/train"), help="output folder (default runs/train)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing")
+
+
+def _model(nin: int, classes: int, hidden: list[int], seed: int) -> tuple[Module, Callable[..., Value], str]:
+    """The model for the task, its loss and the loss's name."""
+    if classes == 2:
+        if hidden:
+            return MLP(nin, [*hidden, 1], "relu", "sigmoid", seed=seed), binary_cross_entropy, "binary cross-entropy"
+        return Neuron(nin, "sigmoid", seed=seed), binary_cross_entropy, "binary cross-entropy"
+    if hidden:
+        return MLP(nin, [*hidden, classes], "relu", "linear", seed=seed), cross_entropy, "softmax cross-entropy"
+    return Layer(nin, classes, "linear", seed=seed), cross_entropy, "softmax cross-entropy"
+
+
+def plot_losses(losses: list[float], steps_per_epoch: int, path: Path, title: str) -> Path:
+    """Draw the loss of every step (and each epoch's mean) to a PNG with Matplotlib's Agg backend.
+
+    >>> import tempfile
+    >>> plot_losses([0.7, 0.5, 0.4, 0.35], 2, Path(tempfile.mkdtemp()) / "loss.png", "demo").suffix
+    '.png'
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4, 4.0), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    steps = np.arange(1, len(losses) + 1)
+    ax.plot(steps, losses, lw=0.8, alpha=0.6 if steps_per_epoch > 1 else 1.0, label="loss of each step")
+    if steps_per_epoch > 1 and len(losses) >= steps_per_epoch:
+        epochs = len(losses) // steps_per_epoch
+        means = np.asarray(losses[: epochs * steps_per_epoch]).reshape(epochs, steps_per_epoch).mean(axis=1)
+        ax.plot(steps_per_epoch * np.arange(1, epochs + 1), means, "o-", lw=1.5, ms=3, label="mean over the epoch")
+        ax.legend()
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+    return path
+
+
+def _write_csv(losses: list[float], steps_per_epoch: int, path: Path) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["step", "epoch", "loss"])
+        for i, loss in enumerate(losses):
+            writer.writerow([i + 1, i // steps_per_epoch + 1, repr(loss)])
+    return path
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the data, train, report accuracies and the final loss, write the model and the loss curve."""
+    spec = DATASETS[args.data]
+    lr = spec.lr if args.lr is None else args.lr
+    epochs = spec.epochs if args.epochs is None else args.epochs
+    batch_size = getattr(args, "batch_size", spec.batch_size)
+    say: Callable[..., None] = (lambda *a: None) if args.quiet else print
+
+    X, y = spec.load()
+    if spec.split:
+        X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_size=0.25, seed=args.seed)
+    else:
+        X_train, X_test, y_train, y_test = X, X, y, y
+    metadata: dict[str, Any] = {"data": args.data, "seed": args.seed}
+    if spec.standardize:
+        scaler = data.Standardizer().fit(X_train)
+        X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+        metadata["standardizer"] = {"mean": scaler.mean.tolist(), "scale": scaler.scale.tolist()}  # type: ignore[union-attr]
+
+    model, loss_fn, loss_name = _model(X.shape[1], spec.classes, list(args.hidden), args.seed)
+    steps_per_epoch = 1 if batch_size is None else math.ceil(len(X_train) / batch_size)
+    test_part = f"{len(X_test)} test examples" if spec.split else "tested on the same examples"
+    say(f"data:  {spec.description}: {len(X_train)} training and {test_part}, {X.shape[1]} features")
+    say(f"model: {model!r}, {len(model.parameters())} parameters; loss: {loss_name}")
+    say(
+        f"train: {epochs} epochs x {steps_per_epoch} steps (batch size {batch_size or 'full'}), "
+        f"SGD lr={lr:g} momentum={args.momentum:g}, seed {args.seed}"
+    )
+
+    optimizer = SGD(model.parameters(), lr=lr, momentum=args.momentum)
+    progress = False if args.no_progress or args.quiet else None
+    losses = fit(
+        model, X_train, y_train, loss_fn, optimizer,
+        epochs=epochs, batch_size=batch_size, seed=args.seed, progress=progress, description="train",
+    )  # fmt: skip
+
+    rows = X_train.tolist()
+    final_loss = loss_fn([model(x) for x in rows], y_train.tolist()).data
+    train_accuracy, test_accuracy = accuracy(model, X_train, y_train), accuracy(model, X_test, y_test)
+    say(f"final loss (whole training set): {final_loss:.4f}")
+    say(f"train accuracy: {100 * train_accuracy:.2f} %")
+    say(f"test accuracy:  {100 * test_accuracy:.2f} %")
+
+    metadata.update(
+        lr=lr, epochs=epochs, batch_size=batch_size, momentum=args.momentum, loss=loss_name,
+        final_loss=final_loss, train_accuracy=train_accuracy, test_accuracy=test_accuracy,
+    )  # fmt: skip
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    title = f"{spec.description}: {loss_name}"
+    written = [
+        checkpoint.save(model, out / "model.json", metadata),
+        _write_csv(losses, steps_per_epoch, out / "loss.csv"),
+        plot_losses(losses, steps_per_epoch, out / "loss.png", title),
+    ]
+    for path in written:
+        say(f"wrote {path}")
+    return 0

@@ -1,0 +1,68 @@
+"""``minigrad train`` end to end on small settings, writing into a temporary folder."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from minigrad.checkpoint import load
+from minigrad.cli import main
+from minigrad.data import gate
+from minigrad.training import accuracy
+
+
+def test_train_digits_writes_model_curve_and_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "--epochs", "2", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert '"is it a 3?"' in out and "Neuron(64, activation='sigmoid')" in out
+    for needle in ("train accuracy:", "test accuracy:", "final loss", "model.json", "loss.csv", "loss.png"):
+        assert needle in out
+    model = json.loads((tmp_path / "model.json").read_text())
+    assert model["format"] == "minigrad-model" and len(model["parameters"]) == 65
+    assert model["metadata"]["test_accuracy"] > 0.9
+    assert len(model["metadata"]["standardizer"]["mean"]) == 64
+    rows = list(csv.DictReader((tmp_path / "loss.csv").open()))
+    assert len(rows) == 2 * 43 and rows[-1]["epoch"] == "2"
+    assert (tmp_path / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_train_a_gate_and_reload_the_model(tmp_path: Path) -> None:
+    assert main(["train", "--data", "or", "--epochs", "300", "--quiet", "--out", str(tmp_path)]) == 0
+    model = load(tmp_path / "model.json")
+    assert accuracy(model, *gate("OR")) == 1.0
+
+
+def test_train_moons_with_hidden_layers_and_full_batch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["train", "--data", "moons", "--hidden", "8", "--epochs", "2", "--batch-size", "full", "--lr", "0.5"]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    assert "MLP(2, [8, 1], activation='relu', output_activation='sigmoid')" in capsys.readouterr().out
+    assert len(list(csv.DictReader((tmp_path / "loss.csv").open()))) == 2
+
+
+def test_train_ten_digit_classes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "--data", "digits", "--epochs", "1", "--batch-size", "64", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Layer(64, 10, activation='linear')" in out and "softmax cross-entropy" in out
+    assert json.loads((tmp_path / "model.json").read_text())["metadata"]["test_accuracy"] > 0.8
+
+
+@pytest.mark.parametrize("bad", [["--batch-size", "0"], ["--batch-size", "many"], ["--data", "mnist"]])
+def test_bad_options_exit_with_usage(bad: list[str], tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["train", *bad, "--out", str(tmp_path)])
+    assert info.value.code == 2
+
+
+def test_python_dash_m_minigrad_train(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "minigrad", "train", "--data", "and", "--epochs", "200", "--out", str(tmp_path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "train accuracy: 100.00 %" in result.stdout
+    assert result.stderr == ""  # not a terminal: no progress bar
+    assert (tmp_path / "loss.png").exists()

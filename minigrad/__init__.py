@@ -8,6 +8,7 @@
 (33.0, 3.0, 6.0, 9.0)
 """
 
+from minigrad import losses, nn, optim
 from minigrad.drawing import GradientPath, draw, gradient_paths, save_svg, to_svg
 from minigrad.engine import Value, topological_order
 from minigrad.functional import GradCheck, check_grad, exp, grad, log, relu, sigmoid, tanh, value_and_grad
@@ -22,6 +23,9 @@ __all__ = [
     "grad",
     "gradient_paths",
     "log",
+    "losses",
+    "nn",
+    "optim",
     "relu",
     "save_svg",
     "sigmoid",

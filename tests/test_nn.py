@@ -164,3 +164,10 @@ def test_micrograd_demo_shape_mlp_2_16_16_1_fits_100_moons() -> None:
     optimizer = SGD(mlp.parameters(), lr=0.1, momentum=0.9)
     fit(mlp, X, y, binary_cross_entropy_with_logits, optimizer, epochs=30, batch_size=10, seed=0)
     assert accuracy(mlp, X, y) == 1.0
+
+
+def test_design_names_are_reachable_from_minigrad_nn() -> None:
+    import minigrad
+
+    for name in ("Neuron", "Layer", "MLP", "Module", "binary_cross_entropy", "mse", "SGD"):
+        assert hasattr(minigrad.nn, name), name

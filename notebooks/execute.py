@@ -62,10 +62,29 @@ def execute_notebook(nb: nbformat.NotebookNode, cwd: str | os.PathLike[str], tim
 
 
 def strip_volatile(nb: nbformat.NotebookNode) -> None:
-    """Drop what changes from run to run without the notebook changing: timings, versions."""
+    """Drop what changes from run to run without the notebook changing: timings, versions.
+
+    Consecutive prints to the same stream are merged into one output: how the kernel
+    happens to split them into messages depends on timing.
+    """
     for cell in nb.cells:
         for key in ("execution", "ExecuteTime"):
             cell.metadata.pop(key, None)
+        if cell.cell_type != "code":
+            continue
+        merged: list[nbformat.NotebookNode] = []
+        for output in cell.outputs:
+            last = merged[-1] if merged else None
+            if (
+                output.output_type == "stream"
+                and last is not None
+                and last.output_type == "stream"
+                and last.name == output.name
+            ):
+                last.text += output.text
+            else:
+                merged.append(output)
+        cell.outputs = merged
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = dict(LANGUAGE_INFO)
     nb.metadata.pop("widgets", None)

@@ -37,6 +37,14 @@ def test_train_a_gate_and_reload_the_model(tmp_path: Path) -> None:
     assert accuracy(model, *gate("OR")) == 1.0
 
 
+def test_train_xor_with_a_tanh_hidden_layer(tmp_path: Path) -> None:
+    args = ["train", "--data", "xor", "--hidden", "4", "--activation", "tanh", "--quiet", "--out", str(tmp_path)]
+    assert main(args) == 0
+    model = load(tmp_path / "model.json")
+    assert model.config()["activation"] == "tanh"
+    assert accuracy(model, *gate("XOR")) == 1.0
+
+
 def test_train_moons_with_hidden_layers_and_full_batch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["train", "--data", "moons", "--hidden", "8", "--epochs", "2", "--batch-size", "full", "--lr", "0.5"]
     assert main([*args, "--out", str(tmp_path)]) == 0

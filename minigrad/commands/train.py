@@ -90,20 +90,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--hidden", type=int, nargs="*", default=[], metavar="N", help="hidden layer sizes (default: none, one neuron)"
     )
+    parser.add_argument(
+        "--activation", choices=["relu", "tanh", "sigmoid"], default="relu", help="of the hidden layers (default relu)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the initial weights, split and shuffling")
     parser.add_argument("--out", type=Path, default=Path("runs/train"), help="output folder (default runs/train)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing")
 
 
-def _model(nin: int, classes: int, hidden: list[int], seed: int) -> tuple[Module, Callable[..., Value], str]:
+def _model(
+    nin: int, classes: int, hidden: list[int], activation: str, seed: int
+) -> tuple[Module, Callable[..., Value], str]:
     """The model for the task, its loss and the loss's name."""
     if classes == 2:
+        bce = "binary cross-entropy"
         if hidden:
-            return MLP(nin, [*hidden, 1], "relu", "sigmoid", seed=seed), binary_cross_entropy, "binary cross-entropy"
-        return Neuron(nin, "sigmoid", seed=seed), binary_cross_entropy, "binary cross-entropy"
+            return MLP(nin, [*hidden, 1], activation, "sigmoid", seed=seed), binary_cross_entropy, bce
+        return Neuron(nin, "sigmoid", seed=seed), binary_cross_entropy, bce
     if hidden:
-        return MLP(nin, [*hidden, classes], "relu", "linear", seed=seed), cross_entropy, "softmax cross-entropy"
+        return MLP(nin, [*hidden, classes], activation, "linear", seed=seed), cross_entropy, "softmax cross-entropy"
     return Layer(nin, classes, "linear", seed=seed), cross_entropy, "softmax cross-entropy"
 
 
@@ -164,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
         X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
         metadata["standardizer"] = {"mean": scaler.mean.tolist(), "scale": scaler.scale.tolist()}  # type: ignore[union-attr]
 
-    model, loss_fn, loss_name = _model(X.shape[1], spec.classes, list(args.hidden), args.seed)
+    model, loss_fn, loss_name = _model(X.shape[1], spec.classes, list(args.hidden), args.activation, args.seed)
     steps_per_epoch = 1 if batch_size is None else math.ceil(len(X_train) / batch_size)
     test_part = f"{len(X_test)} test examples" if spec.split else "tested on the same examples"
     say(f"data:  {spec.description}: {len(X_train)} training and {test_part}, {X.shape[1]} features")
@@ -189,7 +195,8 @@ def run(args: argparse.Namespace) -> int:
     say(f"test accuracy:  {100 * test_accuracy:.2f} %")
 
     metadata.update(
-        lr=lr, epochs=epochs, batch_size=batch_size, momentum=args.momentum, loss=loss_name,
+        hidden=list(args.hidden), activation=args.activation, lr=lr, epochs=epochs, batch_size=batch_size,
+        momentum=args.momentum, loss=loss_name,
         final_loss=final_loss, train_accuracy=train_accuracy, test_accuracy=test_accuracy,
     )  # fmt: skip
     out: Path = args.out

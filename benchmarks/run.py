@@ -16,12 +16,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import importlib.util
+import json
 import math
 import os
 import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -42,8 +45,10 @@ MILLION = 1_000_000
 def timed(fn: Callable[[Any], Any], arg: Any) -> float:
     gc.collect()
     start = time.perf_counter()
-    fn(arg)
-    return time.perf_counter() - start
+    outcome = fn(arg)
+    elapsed = time.perf_counter() - start
+    del outcome  # the graph is freed here, outside the timed region (see workloads.Outcome)
+    return elapsed
 
 
 def interleaved(engines: list[str], workload: str, arg: Any, repeat: int) -> dict[str, list[float]]:
@@ -63,10 +68,12 @@ def survives(engine: str, n: int) -> tuple[bool, float]:
     gc.collect()
     start = time.perf_counter()
     try:
-        _, (grad,) = wl.ENGINES[engine]["chain"](n)
+        outcome = wl.ENGINES[engine]["chain"](n)
     except RecursionError:
         return False, time.perf_counter() - start
-    elapsed = time.perf_counter() - start
+    elapsed = time.perf_counter() - start  # freeing the graph comes after: not part of the time
+    grad = outcome[1][0]
+    del outcome
     ok = math.isclose(grad, wl.CHAIN_FACTOR**n, rel_tol=1e-6)
     return ok, elapsed
 
@@ -151,19 +158,18 @@ def fmt_time(seconds: float) -> str:
     return f"{seconds * 1e6:.1f} µs"
 
 
-def versions() -> dict[str, str]:
-    out = {"python": platform.python_version(), "implementation": platform.python_implementation()}
-    for name in ("minigrad", "micrograd", "torch"):
-        try:
-            from importlib.metadata import version
+def versions(with_torch: bool) -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
 
-            dist = {"minigrad": "minigrad-autograd"}.get(name, name)
+    out = {"python": platform.python_version(), "implementation": platform.python_implementation()}
+    dists = {"minigrad": "minigrad-autograd", "micrograd": "micrograd"} | ({"torch": "torch"} if with_torch else {})
+    for name, dist in dists.items():
+        try:
             out[name] = version(dist)
-        except Exception:
-            try:
-                out[name] = getattr(__import__(name), "__version__", "?")
-            except ImportError:
-                out[name] = "not installed"
+        except PackageNotFoundError:
+            import minigrad
+
+            out[name] = minigrad.__version__ + " (not installed: from the source tree)" if name == "minigrad" else "?"
     with contextlib.suppress(OSError, subprocess.CalledProcessError):
         out["minigrad commit"] = subprocess.run(
             ["git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
@@ -186,61 +192,81 @@ def machine() -> str:
     return f"{cpu} · {os.cpu_count()} logical cores · {platform.system()} {platform.release()}{load}"
 
 
+def measure(engines: list[str], depth_engines: list[str], quick: bool, repeat: int) -> dict[str, Any]:
+    """Cross-check, then time every workload on ``engines`` interleaved; deepest chains for ``depth_engines``."""
+    chain_n, logreg, mlp = CHAIN_N, wl.logreg_data(), wl.mlp_data()
+    print(f"engines: {', '.join(engines)}; {repeat} repetitions" + (" (quick)" if quick else ""), flush=True)
+    problems = wl.cross_check(engines, chain_n, logreg, mlp)
+    print("cross-check: " + ("all engines agree (value and every gradient, rel. 1e-9)" if not problems else "FAILED"))
+    for p in problems:
+        print("  " + p)
+    out: dict[str, Any] = {"problems": problems, "times": {}, "depths": {}}
+    if problems:
+        return out
+    args_for = {"chain": chain_n, "logreg": logreg, "mlp": mlp}
+    for workload in wl.WORKLOADS:
+        reps = repeat if workload != "mlp" else max(3, repeat // 3)
+        out["times"][workload] = times = interleaved(engines, workload, args_for[workload], reps)
+        line = "  ".join(f"{e} {fmt_time(statistics.median(times[e]))}" for e in engines)
+        print(f"{workload:7s} ({reps} reps)  {line}", flush=True)
+    for e in depth_engines:
+        out["depths"][e] = deepest_chain(e, 2_000 if quick else DEPTH_CAP[e])
+        n, capped = out["depths"][e]
+        print(f"deepest chain {e}: {n:,} steps" + (" (cap reached)" if capped else ""), flush=True)
+    return out
+
+
+def measure_torch(quick: bool, repeat: int) -> dict[str, Any] | None:
+    """PyTorch's numbers, from a child process running this script with ``--torch-child``.
+
+    Importing torch makes the pure-Python engines 10-25 % slower in the same process (a
+    bigger heap and caches evicted by its runs; measured), so the main process never
+    imports it. In the child, torch is interleaved with minigrad and the float code.
+    """
+    if importlib.util.find_spec("torch") is None:
+        print("PyTorch not installed: no torch column (pip install torch to add it)")
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "torch.json"
+        command = [sys.executable, __file__, "--torch-child", str(path), "--repeat", str(repeat)]
+        if quick:
+            command.append("--quick")
+        if subprocess.run(command, check=False).returncode != 0 or not path.exists():
+            print("PyTorch measurement failed: no torch column")
+            return None
+        return json.loads(path.read_text())  # type: ignore[no-any-return]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smoke run: cross-checks, few repetitions, no file")
     parser.add_argument("--repeat", type=int, help="repetitions per workload (default 30, --quick 3)")
     parser.add_argument("--out", type=Path, default=HERE / "results.md", help="where to write the results table")
     parser.add_argument("--note", default="", help="a line added to results.md (e.g. how busy the machine was)")
+    parser.add_argument("--torch-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if not gc.isenabled():
-        gc.enable()
-    try:
-        import torch
-
-        torch.set_num_threads(1)
-    except ImportError:
-        pass
-
-    engines = wl.available_engines()
+    gc.enable()  # as users run Python
     quick = args.quick
     repeat = args.repeat or (3 if quick else 30)
-    chain_n = CHAIN_N
-    logreg = wl.logreg_data()
-    mlp = wl.mlp_data()
-    print(f"engines: {', '.join(engines)}; {repeat} repetitions" + (" (quick)" if quick else ""), flush=True)
 
-    problems = wl.cross_check(engines, chain_n, logreg, mlp)
-    print("cross-check: " + ("all engines agree (value and every gradient, rel. 1e-9)" if not problems else "FAILED"))
-    for p in problems:
-        print("  " + p)
-    if problems:
+    if args.torch_child:
+        import torch
+
+        torch.set_num_threads(1)  # 0-d tensors: no use for threads, and other work shares the cores
+        child = measure(["minigrad", "torch", "floats"], ["torch"], quick, repeat)
+        args.torch_child.write_text(json.dumps(child))
+        return 1 if child["problems"] else 0
+
+    engines = wl.available_engines(torch=False)
+    main_run = measure(engines, [e for e in engines if e != "floats"], quick, repeat)
+    if main_run["problems"]:
         return 1
-
-    args_for = {"chain": chain_n, "logreg": logreg, "mlp": mlp}
-    ops_for = {"chain": wl.chain_ops(chain_n), "logreg": wl.logreg_ops(logreg), "mlp": wl.mlp_ops(mlp)}
-    results: dict[str, dict[str, list[float]]] = {}
-    for workload in wl.WORKLOADS:
-        reps = repeat if workload != "mlp" else max(3, repeat // 3)
-        results[workload] = interleaved(engines, workload, args_for[workload], reps)
-        med = {e: statistics.median(t) for e, t in results[workload].items()}
-        line = "  ".join(f"{e} {fmt_time(med[e])}" for e in engines)
-        print(f"{workload:7s} ({reps} reps)  {line}", flush=True)
-
-    depth_engines = [e for e in engines if e != "floats"]
-    depths = {}
-    for e in depth_engines:
-        cap = 2_000 if quick else DEPTH_CAP[e]
-        depths[e] = deepest_chain(e, cap)
-        print(f"deepest chain {e}: {depths[e][0]:,} steps" + (" (cap reached)" if depths[e][1] else ""), flush=True)
-
     million = []
     if not quick:
         for _ in range(3):
             ok, elapsed = survives("minigrad", MILLION)
             million.append(elapsed if ok else math.inf)
         print(f"minigrad 1,000,000-step chain: median {fmt_time(statistics.median(million))}", flush=True)
-
     mem_data = wl.mlp_data(n=30 if quick else 300)
     memory = {e: bytes_per_node(e, mem_data) for e in engines if e in ("minigrad", "micrograd")}
     for e, m in memory.items():
@@ -249,8 +275,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{m['backward']:.0f} with gradients",
             flush=True,
         )
+    torch_run = measure_torch(quick, repeat)
+    if torch_run is not None and torch_run["problems"]:
+        return 1
 
-    report = render(engines, results, ops_for, depths, million, memory, mem_data, repeat, args.note)
+    report = render(engines, main_run, torch_run, million, memory, mem_data, repeat, args.note)
     print()
     print(report)
     if not quick:
@@ -261,16 +290,17 @@ def main(argv: list[str] | None = None) -> int:
 
 def render(
     engines: list[str],
-    results: dict[str, dict[str, list[float]]],
-    ops_for: dict[str, int],
-    depths: dict[str, tuple[int, bool]],
+    main_run: dict[str, Any],
+    torch_run: dict[str, Any] | None,
     million: list[float],
     memory: dict[str, dict[str, float]],
     mem_data: wl.MLPData,
     repeat: int,
     note: str,
 ) -> str:
-    v = versions()
+    logreg, mlp = wl.logreg_data(), wl.mlp_data()
+    ops_for = {"chain": wl.chain_ops(CHAIN_N), "logreg": wl.logreg_ops(logreg), "mlp": wl.mlp_ops(mlp)}
+    v = versions(torch_run is not None)
     lines = [
         "# minigrad benchmarks",
         "",
@@ -278,42 +308,58 @@ def render(
         f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on {machine()}.",
         "Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()) + ".",
         "Garbage collector on. Engines interleaved in one process, order rotated each repetition; "
-        f"{repeat} repetitions ({max(3, repeat // 3)} for mlp). Times are medians with min–max; ratios are of medians.",
+        f"{repeat} repetitions ({max(3, repeat // 3)} for mlp). Times are medians with min–max; "
+        "ratios are of medians. Freeing each graph is outside the timed region for every engine.",
     ]
     if note:
         lines += ["", note]
     lines += [
         "",
-        "| workload | engine | median | min – max | µs per op | × micrograd | × floats |",
+        "| workload | engine | median | min – max | µs per op | micrograd ÷ engine | engine ÷ floats |",
         "|---|---|---|---|---|---|---|",
     ]
-    for workload, times in results.items():
+    for workload in wl.WORKLOADS:
+        times = main_run["times"][workload]
         med = {e: statistics.median(t) for e, t in times.items()}
-        for e in engines:
-            t = times[e]
-            per_op = med[e] / ops_for[workload] * 1e6
-            vs_mg = f"{med['micrograd'] / med[e]:.1f}× faster" if "micrograd" in med and e != "micrograd" else ""
-            vs_fl = f"{med[e] / med['floats']:.1f}× slower" if e != "floats" else ""
+        rows = [(e, times[e], med["floats"]) for e in engines]
+        if torch_run is not None:
+            tt = torch_run["times"][workload]
+            rows.insert(-1, ("torch ¹", tt["torch"], statistics.median(tt["floats"])))
+        for e, t, floats in rows:
+            m = statistics.median(t)
+            vs_mg = f"{med['micrograd'] / m:.1f}×" if "micrograd" in med and e not in ("micrograd", "floats") else ""
+            vs_fl = f"{m / floats:.1f}×" if e != "floats" else ""
             lines.append(
-                f"| {workload} | {e} | {fmt_time(med[e])} | {fmt_time(min(t))} – {fmt_time(max(t))} | "
-                f"{per_op:.3f} | {vs_mg} | {vs_fl} |"
+                f"| {workload} | {e} | {fmt_time(m)} | {fmt_time(min(t))} – {fmt_time(max(t))} | "
+                f"{m / ops_for[workload] * 1e6:.3f} | {vs_mg} | {vs_fl} |"
             )
     lines += [
         "",
-        f"Workloads: `chain` {ops_for['chain'] // 2} steps of x ← x·1.0001 + 0.5, forward and backward; "
+        f"Workloads: `chain` {CHAIN_N} steps of x ← x·1.0001 + 0.5, forward and backward; "
         f"`logreg` one full-batch step of logistic regression from scalar nodes, m = 200, d = 10 "
         f"({ops_for['logreg']:,} ops); `mlp` MLP 2-16-16-1 (ReLU) on 100 points, mean squared error, "
-        "forward and backward "
-        f'({ops_for["mlp"]:,} ops). "µs per op" divides by the number of arithmetic operations in the model '
-        "as written (the nodes minigrad makes), the same count for every engine.",
-        "",
-        "## Deepest chain (forward + backward, default settings)",
-        "",
-        "| engine | deepest chain survived |",
-        "|---|---|",
+        f'forward and backward ({ops_for["mlp"]:,} ops). "µs per op" divides by the number of arithmetic '
+        "operations in the model as written (the nodes minigrad makes), the same count for every engine.",
     ]
+    if torch_run is not None:
+        ref = {w: statistics.median(torch_run["times"][w]["minigrad"]) for w in wl.WORKLOADS}
+        lines += [
+            "",
+            "¹ PyTorch (0-d float64 tensors, one thread) runs in a child process of the same command, interleaved "
+            "there with minigrad and the float code: importing torch slows the pure-Python engines by 10–25 % in "
+            'the same process, so the other rows never share a process with it. Its "engine ÷ floats" is against '
+            "the child's float code; minigrad measured there: "
+            + ", ".join(f"{w} {fmt_time(ref[w])}" for w in wl.WORKLOADS)
+            + ".",
+        ]
+    depths = dict(main_run["depths"])
+    if torch_run is not None:
+        depths.update(torch_run["depths"])
+    lines += ["", "## Deepest chain (forward + backward, default settings)", "", "| engine | deepest chain |"]
+    lines += ["|---|---|"]
     for e, (n, capped) in depths.items():
-        lines.append(f"| {e} | {'≥ ' if capped else ''}{n:,} steps{' (cap, not a failure)' if capped else ''} |")
+        lines.append(f"| {e} | {'≥ ' if capped else ''}{n:,} steps{' (the cap of the search)' if capped else ''} |")
+    lines += ["", "Steps are doubled from 100 until a failure, then bisected to ~2 %; torch's cap is lower for time."]
     if million:
         lines += [
             "",

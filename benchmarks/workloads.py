@@ -1,10 +1,10 @@
 """The benchmark workloads, written out once per engine.
 
 Every workload function takes plain-float inputs (data and initial parameters), builds
-its own nodes, runs forward and backward, and returns ``(value, gradients)`` as plain
-floats so that the engines can be cross-checked against each other. The model code is
-written here for each engine, in the style its users would write it: it does not use
-``minigrad.nn``.
+its own nodes, runs forward and backward, and returns ``(value, gradients, root)``, the
+first two as plain floats so that the engines can be cross-checked against each other.
+The model code is written here for each engine, in the style its users would write it:
+it does not use ``minigrad.nn``.
 
 Engines: ``minigrad``; ``micrograd`` (the PyPI package, 0.1.0); ``torch`` (0-d float64
 tensors, when importable); ``floats`` (hand-written Python float code computing the same
@@ -24,6 +24,15 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+Outcome = tuple[float, list[float], Any]
+"""What a workload returns: the loss (or chain output), the gradients, and the graph's root.
+
+The root is handed back so that the benchmark frees the graph after it stops the clock:
+minigrad's graph is freed by reference counting the moment it is dropped, micrograd's
+(closures make reference cycles) only by a later garbage collection, so freeing inside the
+timed region would charge one and not the other.
+"""
 
 # ---------------------------------------------------------------------------- data
 
@@ -95,7 +104,7 @@ def mlp_ops(data: MLPData) -> int:
 # ---------------------------------------------------------------------------- minigrad
 
 
-def minigrad_chain(n: int) -> tuple[float, list[float]]:
+def minigrad_chain(n: int) -> Outcome:
     from minigrad import Value
 
     x0 = Value(1.0)
@@ -103,10 +112,10 @@ def minigrad_chain(n: int) -> tuple[float, list[float]]:
     for _ in range(n):
         x = x * CHAIN_FACTOR + CHAIN_SHIFT
     x.backward()
-    return x.data, [x0.grad]
+    return x.data, [x0.grad], x
 
 
-def minigrad_logreg(data: LogRegData) -> tuple[float, list[float]]:
+def minigrad_logreg(data: LogRegData) -> Outcome:
     from minigrad import Value
 
     w = [Value(v) for v in data.w]
@@ -120,10 +129,10 @@ def minigrad_logreg(data: LogRegData) -> tuple[float, list[float]]:
         total = -(y * p.log() + (1 - y) * (1 - p).log()) + total
     loss = total * (1.0 / len(data.X))
     loss.backward()
-    return loss.data, [v.grad for v in w] + [b.grad]
+    return loss.data, [v.grad for v in w] + [b.grad], loss
 
 
-def minigrad_mlp(data: MLPData) -> tuple[float, list[float]]:
+def minigrad_mlp(data: MLPData) -> Outcome:
     from minigrad import Value
 
     layers = [[([Value(v) for v in w], Value(b)) for w, b in layer] for layer in data.layers]
@@ -143,13 +152,13 @@ def minigrad_mlp(data: MLPData) -> tuple[float, list[float]]:
         loss = d * d + loss
     loss = loss * (1.0 / len(data.X))
     loss.backward()
-    return loss.data, [p.grad for layer in layers for w, b in layer for p in (*w, b)]
+    return loss.data, [p.grad for layer in layers for w, b in layer for p in (*w, b)], loss
 
 
 # ---------------------------------------------------------------------------- micrograd
 
 
-def micrograd_chain(n: int) -> tuple[float, list[float]]:
+def micrograd_chain(n: int) -> Outcome:
     from micrograd.engine import Value
 
     x0 = Value(1.0)
@@ -157,7 +166,7 @@ def micrograd_chain(n: int) -> tuple[float, list[float]]:
     for _ in range(n):
         x = x * CHAIN_FACTOR + CHAIN_SHIFT
     x.backward()
-    return x.data, [x0.grad]
+    return x.data, [x0.grad], x
 
 
 def _micrograd_sigmoid(v: Any) -> Any:
@@ -185,7 +194,7 @@ def _micrograd_log(v: Any) -> Any:
     return out
 
 
-def micrograd_logreg(data: LogRegData) -> tuple[float, list[float]]:
+def micrograd_logreg(data: LogRegData) -> Outcome:
     from micrograd.engine import Value
 
     w = [Value(v) for v in data.w]
@@ -199,10 +208,10 @@ def micrograd_logreg(data: LogRegData) -> tuple[float, list[float]]:
         total = -(y * _micrograd_log(p) + (1 - y) * _micrograd_log(1 - p)) + total
     loss = total * (1.0 / len(data.X))
     loss.backward()
-    return loss.data, [v.grad for v in w] + [b.grad]
+    return loss.data, [v.grad for v in w] + [b.grad], loss
 
 
-def micrograd_mlp(data: MLPData) -> tuple[float, list[float]]:
+def micrograd_mlp(data: MLPData) -> Outcome:
     from micrograd.engine import Value
 
     layers = [[([Value(v) for v in w], Value(b)) for w, b in layer] for layer in data.layers]
@@ -222,7 +231,7 @@ def micrograd_mlp(data: MLPData) -> tuple[float, list[float]]:
         loss = d * d + loss
     loss = loss * (1.0 / len(data.X))
     loss.backward()
-    return loss.data, [p.grad for layer in layers for w, b in layer for p in (*w, b)]
+    return loss.data, [p.grad for layer in layers for w, b in layer for p in (*w, b)], loss
 
 
 # ---------------------------------------------------------------------------- PyTorch
@@ -232,7 +241,7 @@ def _leaf(torch: Any, v: float) -> Any:
     return torch.tensor(v, dtype=torch.float64, requires_grad=True)
 
 
-def torch_chain(n: int) -> tuple[float, list[float]]:
+def torch_chain(n: int) -> Outcome:
     import torch
 
     x0 = _leaf(torch, 1.0)
@@ -240,10 +249,10 @@ def torch_chain(n: int) -> tuple[float, list[float]]:
     for _ in range(n):
         x = x * CHAIN_FACTOR + CHAIN_SHIFT
     x.backward()
-    return x.item(), [x0.grad.item()]
+    return x.item(), [x0.grad.item()], x
 
 
-def torch_logreg(data: LogRegData) -> tuple[float, list[float]]:
+def torch_logreg(data: LogRegData) -> Outcome:
     import torch
 
     w = [_leaf(torch, v) for v in data.w]
@@ -257,10 +266,10 @@ def torch_logreg(data: LogRegData) -> tuple[float, list[float]]:
         total = -(y * torch.log(p) + (1 - y) * torch.log(1 - p)) + total
     loss = total * (1.0 / len(data.X))
     loss.backward()
-    return loss.item(), [v.grad.item() for v in w] + [b.grad.item()]
+    return loss.item(), [v.grad.item() for v in w] + [b.grad.item()], loss
 
 
-def torch_mlp(data: MLPData) -> tuple[float, list[float]]:
+def torch_mlp(data: MLPData) -> Outcome:
     import torch
 
     layers = [[([_leaf(torch, v) for v in w], _leaf(torch, b)) for w, b in layer] for layer in data.layers]
@@ -280,23 +289,23 @@ def torch_mlp(data: MLPData) -> tuple[float, list[float]]:
         loss = d * d + loss
     loss = loss * (1.0 / len(data.X))
     loss.backward()
-    return loss.item(), [p.grad.item() for layer in layers for w, b in layer for p in (*w, b)]
+    return loss.item(), [p.grad.item() for layer in layers for w, b in layer for p in (*w, b)], loss
 
 
 # ---------------------------------------------------------------------------- plain floats
 
 
-def floats_chain(n: int) -> tuple[float, list[float]]:
+def floats_chain(n: int) -> Outcome:
     x = 1.0
     for _ in range(n):
         x = x * CHAIN_FACTOR + CHAIN_SHIFT
     g = 1.0  # dx_n/dx_0, accumulated backwards: each step multiplies by ∂(x·c + s)/∂x = c
     for _ in range(n):
         g = g * CHAIN_FACTOR
-    return x, [g]
+    return x, [g], None
 
 
-def floats_logreg(data: LogRegData) -> tuple[float, list[float]]:
+def floats_logreg(data: LogRegData) -> Outcome:
     w, b = data.w, data.b
     m = len(data.X)
     gw = [0.0] * len(w)
@@ -312,10 +321,10 @@ def floats_logreg(data: LogRegData) -> tuple[float, list[float]]:
         gb += dz
         for j, xj in enumerate(x):
             gw[j] += dz * xj
-    return total * (1.0 / m), [*gw, gb]
+    return total * (1.0 / m), [*gw, gb], None
 
 
-def floats_mlp(data: MLPData) -> tuple[float, list[float]]:
+def floats_mlp(data: MLPData) -> Outcome:
     layers = data.layers
     last = len(layers) - 1
     n = len(data.X)
@@ -352,14 +361,14 @@ def floats_mlp(data: MLPData) -> tuple[float, list[float]]:
                     gw[j] += ds * hj
                     dh_in[j] += ds * w[j]
             dh = dh_in
-    return loss * (1.0 / n), [g for layer in grads for gw, gb in layer for g in (*gw, gb[0])]
+    return loss * (1.0 / n), [g for layer in grads for gw, gb in layer for g in (*gw, gb[0])], None
 
 
 # ---------------------------------------------------------------------------- registry
 
 WORKLOADS = ("chain", "logreg", "mlp")
 
-ENGINES: dict[str, dict[str, Callable[..., tuple[float, list[float]]]]] = {
+ENGINES: dict[str, dict[str, Callable[..., Outcome]]] = {
     "minigrad": {"chain": minigrad_chain, "logreg": minigrad_logreg, "mlp": minigrad_mlp},
     "micrograd": {"chain": micrograd_chain, "logreg": micrograd_logreg, "mlp": micrograd_mlp},
     "torch": {"chain": torch_chain, "logreg": torch_logreg, "mlp": torch_mlp},
@@ -367,10 +376,12 @@ ENGINES: dict[str, dict[str, Callable[..., tuple[float, list[float]]]]] = {
 }
 
 
-def available_engines() -> list[str]:
-    """The engines importable here, minigrad first and floats last."""
+def available_engines(torch: bool = True) -> list[str]:
+    """The engines importable here, minigrad first and floats last (``torch=False``: leave PyTorch out)."""
     names = ["minigrad"]
     for name, module in (("micrograd", "micrograd.engine"), ("torch", "torch")):
+        if name == "torch" and not torch:
+            continue
         try:
             __import__(module)
         except ImportError:
@@ -389,11 +400,11 @@ def cross_check(engines: list[str], chain_n: int, logreg: LogRegData, mlp: MLPDa
     problems = []
     args = {"chain": chain_n, "logreg": logreg, "mlp": mlp}
     for workload in WORKLOADS:
-        ref_value, ref_grads = ENGINES["minigrad"][workload](args[workload])
+        ref_value, ref_grads, _ = ENGINES["minigrad"][workload](args[workload])
         for engine in engines:
             if engine == "minigrad":
                 continue
-            value, grads = ENGINES[engine][workload](args[workload])
+            value, grads, _ = ENGINES[engine][workload](args[workload])
             if len(grads) != len(ref_grads):
                 problems.append(f"{workload}/{engine}: {len(grads)} gradients, minigrad {len(ref_grads)}")
                 continue

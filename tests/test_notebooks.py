@@ -41,14 +41,19 @@ def test_the_lessons_are_there():
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
 def test_notebook_runs(path: Path, tmp_path: Path) -> None:
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
+    failure = None
     try:
         execute.execute_notebook(nb, cwd=tmp_path)
     except CellExecutionError as error:
-        pytest.fail(f"{path.name}: a cell raised\n{ANSI.sub('', str(error))}", pytrace=False)
+        failure = ANSI.sub("", str(error))  # the failing cell's source and traceback
+    except (CellTimeoutError, DeadKernelError) as error:
+        failure = f"{type(error).__name__}: {ANSI.sub('', str(error))}"
+    if failure is not None:  # outside the except: no second, coloured copy of the traceback
+        pytest.fail(f"{path.name}: a cell failed\n{failure}", pytrace=False)
     print(f"{path.name}: {time.perf_counter() - start:.1f} s")
     assert not list(tmp_path.iterdir()), "the notebook left files in its working directory"
 

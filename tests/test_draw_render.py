@@ -152,3 +152,16 @@ def test_the_limit_is_a_parameter() -> None:
     y = x + x + x
     assert "image/svg+xml" in repr_mimebundle(y, limit=3)
     assert set(repr_mimebundle(y, limit=2)) == {"text/plain"}
+
+
+def test_a_drawing_pipes_and_displays_with_minigrads_renderer() -> None:
+    """``draw(root).pipe("svg")`` and a drawing shown in Jupyter need no system Graphviz."""
+    x = Value(2.0, "x")
+    drawing = draw(x * x, local_grads=True)
+    svg = ET.fromstring(drawing.pipe("svg"))
+    assert svg.tag.endswith("svg")
+    assert drawing.pipe(format="svg", encoding="utf-8").lstrip().startswith("<?xml")
+    bundle = drawing._repr_mimebundle_()
+    assert ET.fromstring(bundle["image/svg+xml"]).tag.endswith("svg")
+    with pytest.raises(ValueError, match="dot layout only"):
+        drawing.pipe("svg", engine="neato")

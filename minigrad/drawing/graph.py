@@ -23,7 +23,7 @@ import graphviz
 from minigrad.drawing.paths import DEFAULT_PATH_LIMIT, GradientPath, gradient_paths, node_name
 from minigrad.engine import Value
 
-__all__ = ["PATH_COLOURS", "draw", "drawing_order", "node_ids"]
+__all__ = ["PATH_COLOURS", "Drawing", "draw", "drawing_order", "node_ids"]
 
 PATH_COLOURS = ("#dc2626", "#2563eb", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#db2777", "#65a30d")
 """The colours of highlighted paths, in order; beyond these, every path is drawn in the first."""
@@ -35,6 +35,39 @@ _INNER_FILL = "#f8fafc"
 _DERIVATIVE_COLOUR = "#1e3a8a"
 _RULE_COLOUR = "#6b7280"
 _OPERAND_NAMES = ("x", "y")
+
+
+class Drawing(graphviz.Digraph):
+    """A :class:`graphviz.Digraph` that renders with minigrad's renderer.
+
+    ``pipe`` and the Jupyter display go through :func:`minigrad.drawing.render.render`
+    (the system ``dot``, else the pip-installed ``graphviz-pure``), so they work on a
+    machine without system Graphviz. The format defaults to SVG.
+
+    >>> from minigrad import Value
+    >>> drawing = draw(Value(1.0, "x"))
+    >>> drawing.pipe("svg")[:5], drawing.pipe(encoding="utf-8")[:5]
+    (b'<?xml', '<?xml')
+    """
+
+    def pipe(  # type: ignore[override]
+        self,
+        format: str | None = None,  # noqa: A002 - graphviz's name
+        renderer: str | None = None,
+        formatter: str | None = None,
+        neato_no_op: bool | int | None = None,
+        quiet: bool = False,
+        *,
+        engine: str | None = None,
+        encoding: str | None = None,
+    ) -> bytes | str:
+        """The drawing rendered in ``format`` (default ``svg``): bytes, or text given an ``encoding``."""
+        from minigrad.drawing.render import render  # render.py imports this module
+
+        if renderer or formatter or neato_no_op or engine not in (None, "dot"):
+            raise ValueError("a minigrad Drawing renders with the dot layout only: pass a format and an encoding")
+        data = render(self, format or self.format)
+        return data.decode(encoding) if encoding else data
 
 
 def node_ids(root: Value) -> dict[int, str]:
@@ -124,7 +157,7 @@ def draw(
     rules: bool = False,
     paths_from: Value | None = None,
     path_limit: int | None = DEFAULT_PATH_LIMIT,
-) -> graphviz.Digraph:
+) -> Drawing:
     """The graph that computed ``root``, as a :class:`graphviz.Digraph` (render it with :func:`save_svg`).
 
     - ``show_grads``: show each value's ``.grad`` next to its data.
@@ -147,6 +180,8 @@ def draw(
     ('LR', 9)
     >>> "∂/∂x = y" in g.source and "data 33" in g.source
     True
+    >>> g.pipe("svg").count(b'class="node"')
+    10
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
@@ -167,8 +202,9 @@ def draw(
         on_path.add(id(paths_from))
         local_grads = True
 
-    g = graphviz.Digraph(
+    g = Drawing(
         "minigrad",
+        format="svg",
         graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35", "fontname": _FONT},
         node_attr={"fontname": _FONT, "fontsize": "12"},
         edge_attr={"fontname": _FONT, "fontsize": "11", "arrowsize": "0.7", "color": "#374151"},

@@ -29,9 +29,9 @@ from minigrad.drawing.render import (
 
 __all__ = [
     "DEFAULT_PATH_LIMIT",
-    "Drawing",
     "PATH_COLOURS",
     "REPR_NODE_LIMIT",
+    "Drawing",
     "GradientPath",
     "RenderError",
     "RendererNotFoundError",

@@ -14,34 +14,17 @@ import sys
 from pathlib import Path
 
 from minigrad import Value, save_svg
+from minigrad.examples import canonical_J, logistic_neuron
 
 
 def canonical() -> Value:
     """J = 3(a + bc) after backward, every node named."""
-    a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
-    u = b * c
-    u.label = "u"
-    v = a + u
-    v.label = "v"
-    J = 3 * v
-    J.label = "J"
-    J.backward()
-    return J
+    return canonical_J()["J"]
 
 
 def neuron() -> Value:
-    """The BCE loss of a logistic neuron on one example, after backward."""
-    x1, x2 = Value(1.0, "x1"), Value(1.0, "x2")
-    w1, w2, b = Value(0.5, "w1"), Value(0.5, "w2"), Value(-0.75, "b")
-    y = 1.0
-    z = w1 * x1 + w2 * x2 + b
-    z.label = "z"
-    a = z.sigmoid()
-    a.label = "a"
-    L = -(y * a.log() + (1 - y) * (1 - a).log())
-    L.label = "L"
-    L.backward()
-    return L
+    """The BCE loss of a logistic neuron on one example (the AND gate's (1, 1), y = 1), after backward."""
+    return logistic_neuron()["L"]
 
 
 def main(out: Path) -> None:

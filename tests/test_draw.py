@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from minigrad import GradientPath, Value, draw, gradient_paths, topological_order
 from minigrad.drawing import PATH_COLOURS, TooManyPathsError, count_paths, drawing_order, node_ids
+from minigrad.examples import canonical_J
 
 EDGE = re.compile(r"^\t(\S+) -> (\S+)(?: \[(.*)\])?$")
 NODE = re.compile(r"^\t(\S+) \[(.*)\]$")
@@ -51,18 +52,6 @@ def parse(g: graphviz.Digraph) -> Dot:
     return Dot(nodes, edges)
 
 
-def canonical() -> dict[str, Value]:
-    a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
-    u = b * c
-    u.label = "u"
-    v = a + u
-    v.label = "v"
-    J = 3 * v
-    J.label = "J"
-    J.backward()
-    return {"a": a, "b": b, "c": c, "u": u, "v": v, "J": J}
-
-
 def expected_counts(root: Value) -> tuple[int, int, int, int]:
     """Values, operations, constant boxes and edges a drawing of ``root`` must have."""
     order = topological_order(root)
@@ -76,7 +65,7 @@ def expected_counts(root: Value) -> tuple[int, int, int, int]:
 
 
 def test_canonical_graph_has_every_value_op_constant_and_edge() -> None:
-    nodes = canonical()
+    nodes = canonical_J()
     dot = parse(draw(nodes["J"]))
     assert dot.kinds() == {"value": 6, "op": 3, "constant": 1}
     assert len(dot.edges) == 9
@@ -133,7 +122,7 @@ def test_a_leaf_alone_is_one_box() -> None:
 
 
 def test_options_grads_layout_and_number_format() -> None:
-    J = canonical()["J"]
+    J = canonical_J()["J"]
     assert draw(J).graph_attr["rankdir"] == "LR"
     assert draw(J, rankdir="TB").graph_attr["rankdir"] == "TB"
     assert ">grad 1<" in draw(J).source and ">grad " not in draw(J, show_grads=False).source
@@ -151,7 +140,7 @@ def test_labels_are_escaped() -> None:
 
 
 def test_local_derivatives_on_edges_are_the_engines() -> None:
-    nodes = canonical()
+    nodes = canonical_J()
     J = nodes["J"]
     ids = node_ids(J)
     dot = parse(draw(J, local_grads=True, number_format=".17g"))
@@ -170,7 +159,7 @@ def test_rules_come_from_the_primitive_declarations() -> None:
     source = draw(a, rules=True, local_grads=True).source
     assert "∂/∂x = σ(1−σ)" in source
     assert all("σ(1−σ)" not in attrs for _, _, attrs in parse(draw(a, local_grads=True)).edges)
-    J = canonical()["J"]
+    J = canonical_J()["J"]
     assert "∂/∂x = y" in draw(J, local_grads=True, rules=True).source
 
 
@@ -178,7 +167,7 @@ def test_rules_come_from_the_primitive_declarations() -> None:
 
 
 def test_paths_of_the_canonical_example() -> None:
-    nodes = canonical()
+    nodes = canonical_J()
     J = nodes["J"]
     for name, grad in (("a", 3.0), ("b", 6.0), ("c", 9.0), ("u", 3.0), ("v", 3.0)):
         (path,) = gradient_paths(J, nodes[name])

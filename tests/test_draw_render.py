@@ -10,6 +10,7 @@ import pytest
 
 from minigrad import Value, draw, save_svg, to_svg, topological_order
 from minigrad.drawing import RendererNotFoundError, RenderError, find_renderer, render, repr_mimebundle
+from minigrad.examples import canonical_J
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -26,11 +27,7 @@ def titles(svg: str, kind: str) -> list[str]:
 
 
 def canonical() -> Value:
-    a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
-    J = 3 * (a + b * c)
-    J.label = "J"
-    J.backward()
-    return J
+    return canonical_J()["J"]
 
 
 def test_the_renderer_is_system_dot_or_graphviz_pure() -> None:

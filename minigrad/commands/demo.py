@@ -16,25 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from minigrad.engine import Value
-
-
-def build(a: float = 5.0, b: float = 3.0, c: float = 2.0) -> dict[str, Value]:
-    """The graph of J = 3v, v = a + u, u = bc, after backward, by name.
-
-    >>> nodes = build()
-    >>> nodes["J"].data, nodes["c"].grad
-    (33.0, 9.0)
-    """
-    va, vb, vc = Value(a, "a"), Value(b, "b"), Value(c, "c")
-    u = vb * vc
-    u.label = "u"
-    v = va + u
-    v.label = "v"
-    J = 3 * v
-    J.label = "J"
-    J.backward()
-    return {"a": va, "b": vb, "c": vc, "u": u, "v": v, "J": J}
+from minigrad.examples import canonical_J
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the forward values and the gradients dJ/d(node) of every node; draw the graph."""
-    nodes = build(args.a, args.b, args.c)
+    nodes = canonical_J(args.a, args.b, args.c)
     svg: Path | None = getattr(args, "svg", None)
     if svg is not None:
         from minigrad.drawing import RendererNotFoundError, RenderError, save_svg

@@ -280,10 +280,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     report = render(engines, main_run, torch_run, million, memory, mem_data, repeat, args.note)
+    if not quick:
+        args.out.write_text(report)
     print()
     print(report)
     if not quick:
-        args.out.write_text(report)
         print(f"written to {args.out}")
     return 0
 

@@ -11,6 +11,7 @@
 from minigrad import losses, nn, optim
 from minigrad.drawing import GradientPath, draw, gradient_paths, save_svg, to_svg
 from minigrad.engine import Value, topological_order
+from minigrad.engine import sum_of as sum  # noqa: A004 - minigrad.sum, like numpy.sum and torch.sum
 from minigrad.functional import GradCheck, check_grad, exp, grad, log, relu, sigmoid, tanh, value_and_grad
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "relu",
     "save_svg",
     "sigmoid",
+    "sum",
     "tanh",
     "to_svg",
     "topological_order",

@@ -18,11 +18,16 @@ parents and a tuple of local derivatives, every node has two operand slots ``_a`
 the operation has fewer operands. When an operand is a plain number (``x * 3``), no node
 is made for it: its operand slot holds ``None`` and its derivative slot, which no
 gradient would ever read, holds the number itself, so drawings can still show it.
+
+One primitive takes any number of operands: ``sum`` (:func:`sum_of`, or
+``minigrad.sum``), one node for ``w1·x1 + … + wn·xn + b`` instead of a chain of ``n``
+additions. Its operands are kept as a tuple in ``_da`` (every local derivative is 1),
+its plain-number part in ``_db``, and ``_a`` and ``_b`` are ``None``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from numbers import Real
 from typing import Any, TypeAlias
 
@@ -38,11 +43,12 @@ from minigrad.primitives import (
     RELU,
     SIGMOID,
     SUB,
+    SUM,
     TANH,
     Primitive,
 )
 
-__all__ = ["Number", "Value", "topological_order"]
+__all__ = ["Number", "Value", "sum_of", "topological_order"]
 
 Number: TypeAlias = "int | float"
 """A plain real number: int, float, bool, fractions.Fraction, NumPy scalar, ..."""
@@ -198,6 +204,8 @@ class Value:
         >>> len((a * a).parents)
         2
         """
+        if self._op is SUM:
+            return self._da  # type: ignore[return-value]
         return tuple(x for x in (self._a, self._b) if x is not None)
 
     @property
@@ -209,6 +217,8 @@ class Value:
         """
         if self._op is None:
             return ()
+        if self._op is SUM:
+            return (*self._da, self._db) if self._db else self._da  # type: ignore[misc, return-value]
         pairs = ((self._a, self._da), (self._b, self._db))[: self._op.arity]
         return tuple(node if node is not None else constant for node, constant in pairs)  # type: ignore[misc]
 
@@ -220,6 +230,8 @@ class Value:
         >>> (a * b).local_grads
         (4.0, 3.0)
         """
+        if self._op is SUM:
+            return (1.0,) * len(self._da)  # type: ignore[arg-type]
         return tuple(d for x, d in ((self._a, self._da), (self._b, self._db)) if x is not None)  # type: ignore[misc]
 
     def __repr__(self) -> str:
@@ -302,6 +314,9 @@ class Value:
             a = node._a
             if a is not None:
                 a.grad += g * node._da  # type: ignore[operator]
+            elif node._op is SUM:
+                for term in node._da:  # type: ignore[union-attr]
+                    term.grad += g
             b = node._b
             if b is not None:
                 b.grad += g * node._db  # type: ignore[operator]
@@ -316,6 +331,42 @@ class Value:
         """
         for node in _walk(self)[0]:
             node.grad = 0.0
+
+
+def sum_of(terms: Iterable[Value | Number]) -> Value | float:
+    """``t1 + t2 + … + tn`` as one ``sum`` node with an edge from every ``Value`` term.
+
+    The ``Value`` terms are added left to right after the plain numbers (whose sum is
+    folded into the node), exactly as a chain of ``+`` would; the local derivative for
+    every term is 1. A term used twice gets two edges. With no ``Value`` among the terms
+    the result is a plain float.
+
+    >>> w, x, b = Value(2.0, "w"), Value(3.0, "x"), Value(1.0, "b")
+    >>> z = sum_of([w * x, b, 0.5])
+    >>> z.op, z.data, len(z.parents)
+    ('sum', 7.5, 2)
+    >>> z.backward(); w.grad, b.grad
+    (3.0, 1.0)
+    """
+    nodes: list[Value] = []
+    constant = 0.0
+    for term in terms:
+        if term.__class__ is Value:
+            nodes.append(term)  # type: ignore[arg-type]
+        else:
+            constant += _as_float(term)
+    if not nodes:
+        return constant
+    operands = (constant, *(n.data for n in nodes)) if constant else tuple(n.data for n in nodes)
+    node = _new(Value)
+    node.data = SUM.rule(*operands)[0]
+    node.grad = 0.0
+    node.label = ""
+    node._op = SUM
+    node._a = node._b = node._mark = None
+    node._da = tuple(nodes)  # type: ignore[assignment]
+    node._db = constant
+    return node
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -350,7 +401,12 @@ def _walk(root: Value, clear: bool = False) -> tuple[list[Value], list[tuple[Val
             pop()
             continue
         a, b = node._a, node._b
-        if a is not None and a._mark is not placed:
+        if a is None and node._op is SUM:
+            waiting = [term for term in node._da if term._mark is not placed]  # type: ignore[union-attr]
+            if waiting:
+                stack.extend(waiting)
+                continue
+        elif a is not None and a._mark is not placed:
             push(a)
             if b is not None and b._mark is not placed:
                 push(b)

@@ -42,6 +42,7 @@ __all__ = [
     "RELU",
     "SIGMOID",
     "SUB",
+    "SUM",
     "TANH",
     "Primitive",
 ]
@@ -51,7 +52,8 @@ __all__ = [
 class Primitive:
     """One differentiable operation.
 
-    ``arity`` is the number of operands. ``rule(*operands)`` returns
+    ``arity`` is the number of operands (``None``: any number, as for ``sum``, where
+    ``derivatives[0]`` is every operand's derivative). ``rule(*operands)`` returns
     ``(out, ∂out/∂operand_1, ...)``, one derivative per operand except a
     ``constant_operand``: the index of an operand that is always a plain number (pow's
     exponent), which no gradient flows into. ``derivatives`` holds the same local
@@ -63,7 +65,7 @@ class Primitive:
 
     name: str
     symbol: str
-    arity: int
+    arity: int | None
     rule: Callable[..., tuple[Any, ...]]
     derivatives: tuple[str, ...]
     constant_operand: int | None = None
@@ -111,6 +113,13 @@ def _pow_xy(x: float, y: float, m: ModuleType = scalar) -> tuple[float, float, f
     return out, dx, out * m.log(x) if x > 0.0 else 0.0
 
 
+def _sum(*xs: float, m: ModuleType = scalar) -> tuple[float, ...]:
+    total = xs[0]
+    for x in xs[1:]:  # left to right, as a chain of + would (not Python's compensated sum)
+        total = total + x
+    return (total, *(1.0,) * len(xs))
+
+
 def _neg(x: float, m: ModuleType = scalar) -> tuple[float, float]:
     return -x, -1.0
 
@@ -144,6 +153,7 @@ MUL = Primitive("mul", "×", 2, _mul, ("y", "x"))
 DIV = Primitive("div", "÷", 2, _div, ("1/y", "−x/y²"))
 POW = Primitive("pow", "^", 2, _pow, ("c·x^(c−1)",), constant_operand=1)
 POW_XY = Primitive("pow_xy", "^", 2, _pow_xy, ("y·x^(y−1)", "x^y·log x"))
+SUM = Primitive("sum", "Σ", None, _sum, ("1",))
 NEG = Primitive("neg", "−", 1, _neg, ("−1",))
 EXP = Primitive("exp", "exp", 1, _exp, ("exp(x)",))
 LOG = Primitive("log", "log", 1, _log, ("1/x",))
@@ -152,6 +162,6 @@ TANH = Primitive("tanh", "tanh", 1, _tanh, ("1−tanh²",))
 RELU = Primitive("relu", "ReLU", 1, _relu, ("1 if x>0 else 0",))
 
 PRIMITIVES: dict[str, Primitive] = {
-    p.name: p for p in (ADD, SUB, MUL, DIV, POW, POW_XY, NEG, EXP, LOG, SIGMOID, TANH, RELU)
+    p.name: p for p in (ADD, SUB, MUL, DIV, POW, POW_XY, SUM, NEG, EXP, LOG, SIGMOID, TANH, RELU)
 }
 """Every primitive by name."""

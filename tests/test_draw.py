@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import minigrad
 from minigrad import GradientPath, Value, draw, gradient_paths, topological_order
 from minigrad.drawing import PATH_COLOURS, TooManyPathsError, count_paths, drawing_order, node_ids
 from minigrad.examples import canonical_J
@@ -111,6 +112,22 @@ def test_every_primitive_draws_with_its_symbol() -> None:
     values, ops, constants, edges = expected_counts(out)
     assert dot.kinds() == {"value": values, "op": ops, "constant": constants}
     assert len(dot.edges) == edges
+
+
+def test_sum_draws_one_edge_per_term_with_derivative_one() -> None:
+    a, b = Value(2.0, "a"), Value(-1.5, "b")
+    s = minigrad.sum([a * b, a, b, a, 0.25])
+    s.backward()
+    ids = node_ids(s)
+    dot = parse(draw(s, local_grads=True, rules=True))
+    into = dot.into(f"{ids[id(s)]}_op")
+    assert [tail for tail, _ in into][:4] == [ids[id(s.parents[0])], ids[id(a)], ids[id(b)], ids[id(a)]]
+    assert "_op_c" in into[4][0]  # the folded 0.25
+    assert [DERIVATIVE.search(attrs)[1] for _, attrs in into[:4]] == ["1", "1", "1", "1"]
+    assert "∂/∂x4 = 1" in into[3][1]
+    values, ops, constants, edges = expected_counts(s)
+    assert dot.kinds() == {"value": values, "op": ops, "constant": constants} and len(dot.edges) == edges
+    assert sum(p.product for p in gradient_paths(s, a)) == a.grad
 
 
 def test_a_leaf_alone_is_one_box() -> None:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import minigrad
 from minigrad import Value
 from minigrad.primitives import PRIMITIVES
 
@@ -58,7 +59,7 @@ BINARY: dict[str, tuple[Callable[[Value, Value], Value], Callable, Callable, st.
 
 
 def test_every_primitive_is_tested() -> None:
-    assert set(PRIMITIVES) == set(UNARY) | set(BINARY) | {"pow"}
+    assert set(PRIMITIVES) == set(UNARY) | set(BINARY) | {"pow", "sum"}
 
 
 @pytest.mark.parametrize("name", sorted(UNARY))
@@ -153,3 +154,43 @@ def test_relu_derivative_at_zero_is_zero_as_in_pytorch() -> None:
     x = Value(0.0)
     x.relu().backward()
     assert x.grad == 0.0
+
+
+@given(st.lists(finite, min_size=1, max_size=8), st.floats(-5, 5))
+def test_sum_of_many_terms(xs: list[float], c: float) -> None:
+    """One node for the sum: value as a chain of + gives it (bit for bit), derivative 1 per term."""
+    values = [Value(x) for x in xs]
+    out = minigrad.sum([*values, c])
+    chain = c
+    for x in xs:
+        chain = chain + x
+    assert out.op == "sum" and out.data == chain
+    assert out.parents == tuple(values) and out.local_grads == (1.0,) * len(xs)
+    assert out.operands == ((*values, c) if c else tuple(values))
+    (out * out).backward()
+    for v in values:
+        assert v.grad == 2 * out.data
+
+        def squared_sum(t: float, moved: Value = v) -> float:
+            return minigrad.sum([c, *(t if u is moved else u.data for u in values)]) ** 2  # type: ignore[operator]
+
+        assert close(v.grad, central(squared_sum, v.data), 1e-5)
+
+
+def test_sum_is_bit_identical_to_a_chain_of_additions() -> None:
+    xs = [0.1, 0.2, 0.3, 1e16, -1e16, 0.7]
+    chain = Value(xs[0])
+    for x in xs[1:]:
+        chain = chain + Value(x)
+    assert minigrad.sum(Value(x) for x in xs).data == chain.data
+
+
+def test_sum_records_a_term_used_twice_and_of_numbers_is_a_float() -> None:
+    a = Value(2.0)
+    out = minigrad.sum([a, a, 3])
+    assert out.parents == (a, a)
+    out.backward()
+    assert a.grad == 2.0 and out.data == 7.0
+    assert minigrad.sum([1, 2.5]) == 3.5 and minigrad.sum([]) == 0.0
+    with pytest.raises(TypeError, match="str"):
+        minigrad.sum([a, "1"])

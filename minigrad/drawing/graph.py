@@ -22,6 +22,7 @@ import graphviz
 
 from minigrad.drawing.paths import DEFAULT_PATH_LIMIT, GradientPath, gradient_paths, node_name
 from minigrad.engine import Value
+from minigrad.primitives import Primitive
 
 __all__ = ["PATH_COLOURS", "Drawing", "draw", "drawing_order", "node_ids"]
 
@@ -139,6 +140,16 @@ def _edge_label(derivative: float, rule: str | None, operand: str, number_format
     return f"<{text}>"
 
 
+def _operand_rule(primitive: Primitive, position: int) -> tuple[str, str | None]:
+    """The name of operand ``position`` in ``primitive``'s rules and its local derivative formula."""
+    if primitive.arity is None:  # sum: operands x1, x2, ... all with the same derivative
+        return f"x{position + 1}", primitive.derivatives[0]
+    if position == primitive.constant_operand:
+        return "c", None
+    rules = primitive.derivatives
+    return _OPERAND_NAMES[position], rules[position] if position < len(rules) else None
+
+
 def _check_format(number_format: str) -> None:
     try:
         format(1.5, number_format)
@@ -218,9 +229,10 @@ def draw(
         if primitive is None:
             continue
         op = f"{name}_op"
-        rules_text = ", ".join(
-            f"∂/∂{_OPERAND_NAMES[i]} = {d}" for i, d in enumerate(primitive.derivatives) if i < len(_OPERAND_NAMES)
-        )
+        if primitive.arity is None:
+            rules_text = f"∂/∂xᵢ = {primitive.derivatives[0]}"
+        else:
+            rules_text = ", ".join(f"∂/∂{_OPERAND_NAMES[i]} = {d}" for i, d in enumerate(primitive.derivatives))
         g.node(
             op,
             label=primitive.symbol,
@@ -257,8 +269,8 @@ def draw(
             parent_index += 1
             attrs: dict[str, str] = {}
             if local_grads:
-                operand_name = "c" if position == primitive.constant_operand else _OPERAND_NAMES[position]
-                rule = primitive.derivatives[position] if rules and position < len(primitive.derivatives) else None
+                operand_name, rule = _operand_rule(primitive, position)
+                rule = rule if rules else None
                 attrs["label"] = _edge_label(grads[k], rule, operand_name, number_format)
             used_by = colours.get((id(node), k))
             if used_by:

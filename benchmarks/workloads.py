@@ -4,7 +4,8 @@ Every workload function takes plain-float inputs (data and initial parameters), 
 its own nodes, runs forward and backward, and returns ``(value, gradients, root)``, the
 first two as plain floats so that the engines can be cross-checked against each other.
 The model code is written here for each engine, in the style its users would write it:
-it does not use ``minigrad.nn``.
+it does not use ``minigrad.nn``. minigrad's code sums ``b + w·x`` and the loss terms with
+``minigrad.sum`` (one node for a sum, as ``minigrad.nn`` does); the others chain ``+``.
 
 Engines: ``minigrad``; ``micrograd`` (the PyPI package, 0.1.0); ``torch`` (0-d float64
 tensors, when importable); ``floats`` (hand-written Python float code computing the same
@@ -84,14 +85,14 @@ def chain_ops(n: int) -> int:
 
 
 def logreg_ops(data: LogRegData) -> int:
-    """Operations (nodes made) per logistic-regression step, as the node code below writes it."""
+    """Arithmetic operations per logistic-regression step (each ``+`` of a sum counted), the same for every engine."""
     m, d = len(data.X), len(data.w)
     # z: d mul + d add; sigmoid; log p; 1 - p; log(1-p); y*·; (1-y)*·; +; neg; sum +; final scale
     return m * (2 * d + 9) + 1
 
 
 def mlp_ops(data: MLPData) -> int:
-    """Operations (nodes made) per MLP step, as the node code below writes it."""
+    """Arithmetic operations per MLP step (each ``+`` of a sum counted), the same for every engine."""
     per_point = 0
     for i, layer in enumerate(data.layers):
         nin = len(layer[0][0])
@@ -116,41 +117,39 @@ def minigrad_chain(n: int) -> Outcome:
 
 
 def minigrad_logreg(data: LogRegData) -> Outcome:
+    import minigrad
     from minigrad import Value
 
     w = [Value(v) for v in data.w]
     b = Value(data.b)
-    total = 0.0
+    terms = []
     for x, y in zip(data.X, data.Y):
-        z = b
-        for wj, xj in zip(w, x):
-            z = z + wj * xj
+        z = minigrad.sum([b, *(wj * xj for wj, xj in zip(w, x))])  # one node for b + w·x
         p = z.sigmoid()
-        total = -(y * p.log() + (1 - y) * (1 - p).log()) + total
-    loss = total * (1.0 / len(data.X))
+        terms.append(-(y * p.log() + (1 - y) * (1 - p).log()))
+    loss = minigrad.sum(terms) * (1.0 / len(data.X))
     loss.backward()
     return loss.data, [v.grad for v in w] + [b.grad], loss
 
 
 def minigrad_mlp(data: MLPData) -> Outcome:
+    import minigrad
     from minigrad import Value
 
     layers = [[([Value(v) for v in w], Value(b)) for w, b in layer] for layer in data.layers]
     last = len(layers) - 1
-    loss = 0.0
+    terms = []
     for x, y in zip(data.X, data.Y):
         h = x
         for i, layer in enumerate(layers):
             out = []
             for w, b in layer:
-                s = b
-                for wj, hj in zip(w, h):
-                    s = s + wj * hj
+                s = minigrad.sum([b, *(wj * hj for wj, hj in zip(w, h))])  # one node for b + w·h
                 out.append(s.relu() if i < last else s)
             h = out
         d = h[0] - y
-        loss = d * d + loss
-    loss = loss * (1.0 / len(data.X))
+        terms.append(d * d)
+    loss = minigrad.sum(terms) * (1.0 / len(data.X))
     loss.backward()
     return loss.data, [p.grad for layer in layers for w, b in layer for p in (*w, b)], loss
 

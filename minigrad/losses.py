@@ -21,7 +21,7 @@ import math
 from collections.abc import Sequence
 from typing import TypeAlias
 
-from minigrad.engine import Number, Value
+from minigrad.engine import Number, Value, sum_of
 
 __all__ = [
     "LOG_CLAMP",
@@ -70,10 +70,7 @@ def _pairs(prediction: object, target: object, name: str) -> list[tuple[object, 
 
 
 def _mean(terms: list[Value]) -> Value:
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total if len(terms) == 1 else total / len(terms)
+    return terms[0] if len(terms) == 1 else sum_of(terms) / len(terms)  # type: ignore[operator]
 
 
 def _real(x: object, what: str) -> float:
@@ -200,10 +197,7 @@ def log_softmax(logits: Sequence[Scalar]) -> list[Value]:
     values = _logits(logits, "log_softmax")
     m = max(z.data for z in values)
     shifted = [z - m for z in values]
-    total = shifted[0].exp()
-    for z in shifted[1:]:
-        total = total + z.exp()
-    log_total = total.log()
+    log_total = sum_of([z.exp() for z in shifted]).log()  # type: ignore[union-attr]
     return [z - log_total for z in shifted]
 
 
@@ -218,9 +212,7 @@ def softmax(logits: Sequence[Scalar]) -> list[Value]:
     values = _logits(logits, "softmax")
     m = max(z.data for z in values)
     exps = [(z - m).exp() for z in values]
-    total = exps[0]
-    for e in exps[1:]:
-        total = total + e
+    total = sum_of(exps)
     return [e / total for e in exps]
 
 

@@ -118,7 +118,15 @@ def _unary(op: Primitive) -> Callable[[Value], Value]:
         node._b = node._db = node._mark = None
         return node
 
-    method.__doc__ = f"``{op.name}`` node: {op.symbol}(self), local derivative {op.derivatives[0]}."
+    out, derivative = rule(0.5)
+    method.__name__ = method.__qualname__ = op.name
+    method.__doc__ = (
+        f"``{op.name}`` node: {op.symbol}(x), with local derivative {op.derivatives[0]}.\n\n"
+        f"        >>> x = Value(0.5)\n"
+        f"        >>> y = {'-x' if op.name == 'neg' else f'x.{op.name}()'}\n"
+        f"        >>> y.data, y.local_grads\n"
+        f"        ({out!r}, ({derivative!r},))\n"
+    )
     return method
 
 

@@ -340,7 +340,8 @@ def render(
         f"`logreg` one full-batch step of logistic regression from scalar nodes, m = 200, d = 10 "
         f"({ops_for['logreg']:,} ops); `mlp` MLP 2-16-16-1 (ReLU) on 100 points, mean squared error, "
         f'forward and backward ({ops_for["mlp"]:,} ops). "µs per op" divides by the number of arithmetic '
-        "operations in the model as written (every + and × counted, also inside a sum), the same count for every engine.",
+        "operations in the model as written (every + and × counted, also inside a sum), "
+        "the same count for every engine.",
     ]
     if torch_run is not None:
         ref = {w: statistics.median(torch_run["times"][w]["minigrad"]) for w in wl.WORKLOADS}

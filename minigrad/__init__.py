@@ -10,7 +10,7 @@
 
 from minigrad import losses, nn, optim
 from minigrad.drawing import GradientPath, draw, gradient_paths, save_svg, to_svg
-from minigrad.engine import Value, topological_order
+from minigrad.engine import Value, dot, topological_order
 from minigrad.engine import sum_of as sum  # noqa: A004 - minigrad.sum, like numpy.sum and torch.sum
 from minigrad.functional import GradCheck, check_grad, exp, grad, log, relu, sigmoid, tanh, value_and_grad
 
@@ -19,6 +19,7 @@ __all__ = [
     "GradientPath",
     "Value",
     "check_grad",
+    "dot",
     "draw",
     "exp",
     "grad",

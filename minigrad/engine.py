@@ -19,21 +19,32 @@ the operation has fewer operands. When an operand is a plain number (``x * 3``),
 is made for it: its operand slot holds ``None`` and its derivative slot, which no
 gradient would ever read, holds the number itself, so drawings can still show it.
 
-One primitive takes any number of operands: ``sum`` (:func:`sum_of`, or
-``minigrad.sum``), one node for ``w1·x1 + … + wn·xn + b`` instead of a chain of ``n``
-additions. Its operands are kept as a tuple in ``_da`` (every local derivative is 1),
-its plain-number part in ``_db``, and ``_a`` and ``_b`` are ``None``.
+Two primitives take any number of operands: ``sum`` (:func:`sum_of`, or
+``minigrad.sum``), one node for ``t1 + … + tn``, and ``dot`` (:func:`dot`, or
+``minigrad.dot``), one node for ``x1·y1 + … + xn·yn``: a neuron's ``w·x + b`` is one
+``dot`` node instead of ``n`` multiplications and ``n`` additions. Such a node keeps
+``_a = None``, the tuple of its ``Value`` operands (one entry per use) in ``_da``, the
+tuple of their local derivatives in ``_db`` (all 1 for ``sum``), so that ``backward``
+has one loop for both, and in ``_b`` every operand in order, plain numbers included
+(as given), which only drawings read (through :attr:`Value.operands`).
+
+>>> w, b = Value(2.0, "w"), Value(0.5, "b")
+>>> z = dot([w, b], [3.0, 1.0])
+>>> z._a, z._da == (w, b), z._db, z._b[1]
+(None, True, (3.0, 1.0), 3.0)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from itertools import compress
 from numbers import Real
 from typing import Any, TypeAlias
 
 from minigrad.primitives import (
     ADD,
     DIV,
+    DOT,
     EXP,
     LOG,
     MUL,
@@ -48,7 +59,7 @@ from minigrad.primitives import (
     Primitive,
 )
 
-__all__ = ["Number", "Value", "sum_of", "topological_order"]
+__all__ = ["Number", "Value", "dot", "sum_of", "topological_order"]
 
 Number: TypeAlias = "int | float"
 """A plain real number: int, float, bool, fractions.Fraction, NumPy scalar, ..."""
@@ -166,9 +177,9 @@ class Value:
     label: str
     _op: Primitive | None
     _a: Value | None
-    _b: Value | None
-    _da: float | None
-    _db: float | None
+    _b: Value | tuple[Value | float, ...] | None
+    _da: float | tuple[Value, ...] | None
+    _db: float | tuple[float, ...] | None
     _mark: object
 
     def __init__(self, data: Number, label: str = "") -> None:
@@ -212,7 +223,9 @@ class Value:
         >>> len((a * a).parents)
         2
         """
-        if self._op is SUM:
+        if self._op is None:
+            return ()
+        if self._op.arity is None:
             return self._da  # type: ignore[return-value]
         return tuple(x for x in (self._a, self._b) if x is not None)
 
@@ -225,8 +238,8 @@ class Value:
         """
         if self._op is None:
             return ()
-        if self._op is SUM:
-            return (*self._da, self._db) if self._db else self._da  # type: ignore[misc, return-value]
+        if self._op.arity is None:  # plain numbers are kept as given (dot: an int stays an int)
+            return tuple(x if x.__class__ is Value else float(x) for x in self._b)  # type: ignore[union-attr]
         pairs = ((self._a, self._da), (self._b, self._db))[: self._op.arity]
         return tuple(node if node is not None else constant for node, constant in pairs)  # type: ignore[misc]
 
@@ -238,8 +251,8 @@ class Value:
         >>> (a * b).local_grads
         (4.0, 3.0)
         """
-        if self._op is SUM:
-            return (1.0,) * len(self._da)  # type: ignore[arg-type]
+        if self._op is not None and self._op.arity is None:
+            return self._db  # type: ignore[return-value]
         return tuple(d for x, d in ((self._a, self._da), (self._b, self._db)) if x is not None)  # type: ignore[misc]
 
     def __repr__(self) -> str:
@@ -322,12 +335,14 @@ class Value:
             a = node._a
             if a is not None:
                 a.grad += g * node._da  # type: ignore[operator]
-            elif node._op is SUM:
-                for term in node._da:  # type: ignore[union-attr]
-                    term.grad += g
-            b = node._b
-            if b is not None:
-                b.grad += g * node._db  # type: ignore[operator]
+                b = node._b
+                if b is not None:
+                    b.grad += g * node._db  # type: ignore[operator]
+            elif node._da.__class__ is tuple:  # sum, dot: many operands
+                for parent, d in zip(node._da, node._db, strict=True):  # type: ignore[arg-type]
+                    parent.grad += g * d
+            elif node._b is not None:  # a plain number first: c - x, c / x, c ** x
+                node._b.grad += g * node._db  # type: ignore[operator, union-attr]
         for node, before in held:
             node.grad += before
 
@@ -365,15 +380,60 @@ def sum_of(terms: Iterable[Value | Number]) -> Value | float:
             constant += _as_float(term)
     if not nodes:
         return constant
-    operands = (constant, *(n.data for n in nodes)) if constant else tuple(n.data for n in nodes)
+    parents = tuple(nodes)
+    out = SUM.rule(constant, *(n.data for n in nodes)) if constant else SUM.rule(*(n.data for n in nodes))
     node = _new(Value)
-    node.data = SUM.rule(*operands)[0]
+    node.data = out[0]
     node.grad = 0.0
     node.label = ""
     node._op = SUM
-    node._a = node._b = node._mark = None
-    node._da = tuple(nodes)  # type: ignore[assignment]
-    node._db = constant
+    node._a = node._mark = None
+    node._b = (*parents, constant) if constant else parents
+    node._da = parents
+    node._db = out[2:] if constant else out[1:]  # no gradient flows into the constant
+    return node
+
+
+def dot(xs: Iterable[Value | Number], ys: Iterable[Value | Number]) -> Value | float:
+    """``x1·y1 + x2·y2 + … + xn·yn`` as one ``dot`` node, with an edge from every ``Value``.
+
+    Each ``xi`` and ``yi`` is a ``Value`` or a plain number; the local derivatives are
+    ∂/∂xi = yi and ∂/∂yi = xi. The products are added left to right, exactly as the
+    chain ``x1*y1 + x2*y2 + …`` would, so a neuron's ``w·x + b`` is
+    ``dot([*w, b], [*x, 1.0])``, the same number as ``w1*x1 + … + wn*xn + b``. A
+    ``Value`` used twice gets two edges. With no ``Value`` at all the result is a plain
+    float. Sequences of different lengths raise ``ValueError``, anything that is not a
+    number or a ``Value`` ``TypeError``.
+
+    >>> w1, w2, b = Value(2.0, "w1"), Value(-1.0, "w2"), Value(0.5, "b")
+    >>> z = dot([w1, w2, b], [3.0, 4.0, 1.0])
+    >>> z.op, z.data, len(z.parents)
+    ('dot', 2.5, 3)
+    >>> z.backward(); w1.grad, w2.grad, b.grad
+    (3.0, 4.0, 1.0)
+    >>> dot([1, 2], [3, 4])
+    11.0
+    """
+    xs = xs if xs.__class__ is list else list(xs)
+    ys = ys if ys.__class__ is list else list(ys)
+    if len(xs) != len(ys):
+        raise ValueError(f"dot of sequences of different lengths: {len(xs)} and {len(ys)}")
+    operands = xs + ys
+    operands[0::2] = xs  # the pairs, interleaved: x1, y1, x2, y2, ...
+    operands[1::2] = ys
+    out = DOT.rule(*[x.data if x.__class__ is Value else _as_float(x) for x in operands])
+    is_node = [x.__class__ is Value for x in operands]
+    if not any(is_node):
+        return out[0]  # type: ignore[no-any-return]
+    node = _new(Value)
+    node.data = out[0]
+    node.grad = 0.0
+    node.label = ""
+    node._op = DOT
+    node._a = node._mark = None
+    node._b = tuple(operands)
+    node._da = tuple(compress(operands, is_node))
+    node._db = tuple(compress(out[1:], is_node))
     return node
 
 
@@ -409,8 +469,8 @@ def _walk(root: Value, clear: bool = False) -> tuple[list[Value], list[tuple[Val
             pop()
             continue
         a, b = node._a, node._b
-        if a is None and node._op is SUM:
-            waiting = [term for term in node._da if term._mark is not placed]  # type: ignore[union-attr]
+        if a is None and node._da.__class__ is tuple:  # sum, dot: many operands
+            waiting = [p for p in node._da if p._mark is not placed]  # type: ignore[union-attr]
             if waiting:
                 stack.extend(waiting)
                 continue
@@ -419,7 +479,7 @@ def _walk(root: Value, clear: bool = False) -> tuple[list[Value], list[tuple[Val
             if b is not None and b._mark is not placed:
                 push(b)
             continue
-        if b is not None and b._mark is not placed:
+        elif b is not None and b._mark is not placed:
             push(b)
             continue
         node._mark = placed

@@ -14,6 +14,8 @@ Adding a primitive is one entry here, one method on ``Value`` and its tests.
 
 >>> MUL.rule(3.0, 2.0)
 (6.0, 2.0, 3.0)
+>>> DOT.rule(1.0, 2.0, 3.0, 4.0)  # 1·2 + 3·4, then ∂/∂x1 = y1, ∂/∂y1 = x1, ...
+(14.0, 2.0, 1.0, 4.0, 3.0)
 >>> SIGMOID.rule(0.0)
 (0.5, 0.25)
 >>> SIGMOID.derivatives
@@ -32,6 +34,7 @@ from minigrad import scalar
 __all__ = [
     "ADD",
     "DIV",
+    "DOT",
     "EXP",
     "LOG",
     "MUL",
@@ -52,12 +55,16 @@ __all__ = [
 class Primitive:
     """One differentiable operation.
 
-    ``arity`` is the number of operands (``None``: any number, as for ``sum``, where
-    ``derivatives[0]`` is every operand's derivative). ``rule(*operands)`` returns
+    ``arity`` is the number of operands. ``rule(*operands)`` returns
     ``(out, ∂out/∂operand_1, ...)``, one derivative per operand except a
     ``constant_operand``: the index of an operand that is always a plain number (pow's
     exponent), which no gradient flows into. ``derivatives`` holds the same local
     derivatives as formulas (in the operands ``x``, ``y``, ``c``) for drawings.
+
+    ``arity=None``: any number of operands, in groups of ``len(derivatives)``: ``sum``
+    takes ``x1, x2, …`` (groups of one), ``dot`` the pairs ``x1, y1, x2, y2, …``.
+    ``derivatives[j]`` is then the formula for the ``j``-th operand of every group,
+    with ``ᵢ`` standing for the group's number (dot: ``∂/∂xᵢ = yᵢ``).
 
     >>> ADD.name, ADD.symbol, ADD.arity
     ('add', '+', 2)
@@ -120,6 +127,20 @@ def _sum(*xs: float, m: ModuleType = scalar) -> tuple[float, ...]:
     return (total, *(1.0,) * len(xs))
 
 
+def _dot(*operands: float, m: ModuleType = scalar) -> tuple[float, ...]:
+    """``x1·y1 + x2·y2 + …`` of the pairs ``x1, y1, x2, y2, …``; ∂/∂xᵢ = yᵢ and ∂/∂yᵢ = xᵢ."""
+    xs, ys = operands[0::2], operands[1::2]
+    if len(xs) != len(ys):
+        raise ValueError(f"dot takes pairs x1, y1, x2, y2, ...: got {len(operands)} operands")
+    total = xs[0] * ys[0] if xs else 0.0
+    for x, y in zip(xs[1:], ys[1:], strict=True):  # left to right, as a chain of + and ×
+        total = total + x * y
+    result = [total, *operands]
+    result[1::2] = ys  # ∂/∂xᵢ = yᵢ
+    result[2::2] = xs  # ∂/∂yᵢ = xᵢ
+    return tuple(result)
+
+
 def _neg(x: float, m: ModuleType = scalar) -> tuple[float, float]:
     return -x, -1.0
 
@@ -154,6 +175,7 @@ DIV = Primitive("div", "÷", 2, _div, ("1/y", "−x/y²"))
 POW = Primitive("pow", "^", 2, _pow, ("c·x^(c−1)",), constant_operand=1)
 POW_XY = Primitive("pow_xy", "^", 2, _pow_xy, ("y·x^(y−1)", "x^y·log x"))
 SUM = Primitive("sum", "Σ", None, _sum, ("1",))
+DOT = Primitive("dot", "·", None, _dot, ("yᵢ", "xᵢ"))
 NEG = Primitive("neg", "−", 1, _neg, ("−1",))
 EXP = Primitive("exp", "exp", 1, _exp, ("exp(x)",))
 LOG = Primitive("log", "log", 1, _log, ("1/x",))
@@ -162,6 +184,6 @@ TANH = Primitive("tanh", "tanh", 1, _tanh, ("1−tanh²",))
 RELU = Primitive("relu", "ReLU", 1, _relu, ("1 if x>0 else 0",))
 
 PRIMITIVES: dict[str, Primitive] = {
-    p.name: p for p in (ADD, SUB, MUL, DIV, POW, POW_XY, SUM, NEG, EXP, LOG, SIGMOID, TANH, RELU)
+    p.name: p for p in (ADD, SUB, MUL, DIV, POW, POW_XY, SUM, DOT, NEG, EXP, LOG, SIGMOID, TANH, RELU)
 }
 """Every primitive by name."""

@@ -130,6 +130,27 @@ def test_sum_draws_one_edge_per_term_with_derivative_one() -> None:
     assert sum(p.product for p in gradient_paths(s, a)) == a.grad
 
 
+def test_dot_draws_one_edge_per_value_operand_with_its_partner_as_derivative() -> None:
+    a, b, w = Value(2.0, "a"), Value(-1.5, "b"), Value(0.5, "w")
+    s = minigrad.dot([a, w, b], [b, 3.0, a])  # a·b + w·3 + b·a
+    s.backward()
+    ids = node_ids(s)
+    dot = parse(draw(s, local_grads=True, rules=True))
+    into = dot.into(f"{ids[id(s)]}_op")
+    a_, b_, w_, three = ids[id(a)], ids[id(b)], ids[id(w)], f"{ids[id(s)]}_op_c3"
+    assert [tail for tail, _ in into] == [a_, b_, w_, three, b_, a_]  # x1, y1, x2, y2, x3, y3
+    derivatives = [DERIVATIVE.search(attrs)[1] for tail, attrs in into if tail != three]
+    assert derivatives == ["-1.5", "2", "3", "2", "-1.5"]  # ∂/∂xi = yi, ∂/∂yi = xi
+    assert "∂/∂x1 = y1" in into[0][1] and "∂/∂y1 = x1" in into[1][1] and "∂/∂x2 = y2" in into[2][1]
+    assert "∂/∂y3 = x3" in into[5][1]
+    assert "label=3" in dot.nodes[f"{ids[id(s)]}_op_c3"]
+    assert "∂/∂xᵢ = yᵢ, ∂/∂yᵢ = xᵢ" in dot.nodes[f"{ids[id(s)]}_op"]
+    values, ops, constants, edges = expected_counts(s)
+    assert dot.kinds() == {"value": values, "op": ops, "constant": constants} and len(dot.edges) == edges
+    for leaf in (a, b, w):
+        assert sum(p.product for p in gradient_paths(s, leaf)) == leaf.grad
+
+
 def test_a_leaf_alone_is_one_box() -> None:
     dot = parse(draw(Value(1.0)))
     assert list(dot.kinds().values()) == [1, 0, 0] and dot.edges == []

@@ -59,7 +59,7 @@ BINARY: dict[str, tuple[Callable[[Value, Value], Value], Callable, Callable, st.
 
 
 def test_every_primitive_is_tested() -> None:
-    assert set(PRIMITIVES) == set(UNARY) | set(BINARY) | {"pow", "sum"}
+    assert set(PRIMITIVES) == set(UNARY) | set(BINARY) | {"pow", "sum", "dot"}
 
 
 @pytest.mark.parametrize("name", sorted(UNARY))
@@ -194,3 +194,82 @@ def test_sum_records_a_term_used_twice_and_of_numbers_is_a_float() -> None:
     assert minigrad.sum([1, 2.5]) == 3.5 and minigrad.sum([]) == 0.0
     with pytest.raises(TypeError, match="str"):
         minigrad.sum([a, "1"])
+
+
+# ------------------------------------------------------------------ dot
+
+pairs = st.lists(st.tuples(finite, finite, st.booleans(), st.booleans()), min_size=1, max_size=6)
+
+
+def dot_of_numbers(numbers: list[float]) -> float:
+    """The dot of the interleaved pairs x1, y1, x2, y2, ... given as plain numbers."""
+    return minigrad.dot(numbers[0::2], numbers[1::2])  # type: ignore[return-value]
+
+
+@given(pairs)
+def test_dot_value_and_derivatives(spec: list[tuple[float, float, bool, bool]]) -> None:
+    """Each xi and yi a Value or a plain number: value and derivatives against closed forms and central differences."""
+    xs = [Value(x) if x_is_value else x for x, _, x_is_value, _ in spec]
+    ys = [Value(y) if y_is_value else y for _, y, _, y_is_value in spec]
+    if not any(isinstance(v, Value) for v in xs + ys):
+        xs[0] = Value(xs[0])
+    out = minigrad.dot(xs, ys)
+    assert isinstance(out, Value) and out.op == "dot"
+    assert close(out.data, math.fsum(x * y for x, y, _, _ in spec), 1e-9)
+    operands = [v for pair in zip(xs, ys, strict=True) for v in pair]  # x1, y1, x2, y2, ...
+    numbers = [v.data if isinstance(v, Value) else v for v in operands]
+    partners = [v for x, y, _, _ in spec for v in (y, x)]  # ∂/∂xi = yi, ∂/∂yi = xi
+    assert out.operands == tuple(operands)
+    assert out.parents == tuple(v for v in operands if isinstance(v, Value))
+    assert out.local_grads == tuple(d for v, d in zip(operands, partners, strict=True) if isinstance(v, Value))
+    out.backward()
+    for k, v in enumerate(operands):
+        if isinstance(v, Value):
+            assert v.grad == partners[k]
+
+            def moved(t: float, k: int = k) -> float:
+                return dot_of_numbers([t if i == k else n for i, n in enumerate(numbers)])
+
+            assert close(v.grad, central(moved, v.data), 1e-5)
+
+
+@given(st.lists(finite, min_size=1, max_size=20), st.lists(finite, min_size=1, max_size=20))
+def test_dot_is_bit_identical_to_a_sum_of_products(ws: list[float], xs: list[float]) -> None:
+    """``dot([*w, b], [*x, 1.0])`` is the same number as ``sum([w1*x1, ..., wn*xn, b])`` and as the chain of + and ×."""
+    n = min(len(ws), len(xs))
+    w, x, b = [Value(v) for v in ws[:n]], xs[:n], Value(ws[-1])
+    fused = minigrad.dot([*w, b], [*x, 1.0])
+    summed = minigrad.sum([*(wi * xi for wi, xi in zip(w, x, strict=True)), b])
+    chain = w[0] * x[0]
+    for wi, xi in zip(w[1:], x[1:], strict=True):
+        chain = chain + wi * xi
+    chain = chain + b
+    assert fused.data == summed.data == chain.data
+
+
+def test_dot_with_an_operand_used_twice() -> None:
+    """``dot([a, a], [a, b]) = a² + a·b``: three edges from ``a``, ∂/∂a = 2a + b, ∂/∂b = a."""
+    a, b = Value(3.0, "a"), Value(-2.0, "b")
+    out = minigrad.dot([a, a], [a, b])
+    assert out.data == 3.0
+    assert out.parents == (a, a, a, b) and out.local_grads == (3.0, 3.0, -2.0, 3.0)
+    out.backward()
+    assert a.grad == 2 * 3.0 + -2.0 and b.grad == 3.0
+    out.backward()  # gradients accumulate, as for every node
+    assert a.grad == 8.0 and b.grad == 6.0
+    out.zero_grad()
+    assert a.grad == b.grad == out.grad == 0.0
+
+
+def test_dot_of_numbers_is_a_float_and_bad_input_raises() -> None:
+    assert minigrad.dot([1, 2], [3, 4.5]) == 12.0 and isinstance(minigrad.dot([1], [2]), float)
+    assert minigrad.dot([], []) == 0.0 and minigrad.dot(iter([2.0]), (Value(3.0),)).data == 6.0
+    a = Value(2.0)
+    out = minigrad.dot([a, 3], [True, a])  # an int and a bool are numbers, shown as floats
+    assert out.operands == (a, 1.0, 3.0, a) and out.data == 8.0
+    with pytest.raises(ValueError, match="different lengths: 2 and 1"):
+        minigrad.dot([a, a], [a])
+    with pytest.raises(TypeError, match="str"):
+        minigrad.dot([a, "1"], [a, a])
+    with pytest.raises(TypeError, match="NoneType"):
+        minigrad.dot([a], [None])

@@ -17,7 +17,7 @@ from minigrad import Value
 
 # Operations kept smooth and bounded on bounded inputs so central differences are meaningful.
 UNARY = ["tanh", "sigmoid", "exp_small", "log_pos", "neg", "square"]
-BINARY = ["add", "sub", "mul", "div_safe", "add_number", "number_minus", "scale", "sum"]
+BINARY = ["add", "sub", "mul", "div_safe", "add_number", "number_minus", "scale", "sum", "dot"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,8 @@ def apply(step: Step, nodes: list[Value]) -> Value:
             return c * x.tanh()
         case "sum":
             return minigrad.sum([x, y, c, x.tanh()])
+        case "dot":  # x·tanh(y) + c·x + y·x: x three times, a plain number among the operands
+            return minigrad.dot([x, c, y], [y.tanh(), x, x])  # type: ignore[return-value]
     raise AssertionError(step.op)
 
 

@@ -142,8 +142,9 @@ def _edge_label(derivative: float, rule: str | None, operand: str, number_format
 
 def _operand_rule(primitive: Primitive, position: int) -> tuple[str, str | None]:
     """The name of operand ``position`` in ``primitive``'s rules and its local derivative formula."""
-    if primitive.arity is None:  # sum: operands x1, x2, ... all with the same derivative
-        return f"x{position + 1}", primitive.derivatives[0]
+    if primitive.arity is None:  # groups of operands: sum's x1, x2, ..., dot's x1, y1, x2, y2, ...
+        i, j = divmod(position, len(primitive.derivatives))
+        return f"{_OPERAND_NAMES[j]}{i + 1}", primitive.derivatives[j].replace("ᵢ", str(i + 1))
     if position == primitive.constant_operand:
         return "c", None
     rules = primitive.derivatives
@@ -177,7 +178,8 @@ def draw(
     - ``number_format``: a format spec for every number, e.g. ``".4g"`` or ``".2f"``.
     - ``local_grads``: write on each edge into an operation the local derivative
       ∂out/∂in, as the engine stored it; ``rules`` adds its formula in the operands
-      ``x``, ``y`` (first, second operand) and ``c`` (a constant), e.g. ``σ(1−σ)``.
+      ``x``, ``y`` (first, second operand; ``x1, y1, x2, …`` for ``sum`` and ``dot``) and
+      ``c`` (a constant), e.g. ``σ(1−σ)``.
     - ``paths_from``: a node whose gradient to highlight path by path: every path from
       it to ``root`` in its own colour, local derivatives on the edges, and a caption
       with each path's product and their sum (see :func:`gradient_paths`; more than
@@ -230,7 +232,7 @@ def draw(
             continue
         op = f"{name}_op"
         if primitive.arity is None:
-            rules_text = f"∂/∂xᵢ = {primitive.derivatives[0]}"
+            rules_text = ", ".join(f"∂/∂{_OPERAND_NAMES[j]}ᵢ = {d}" for j, d in enumerate(primitive.derivatives))
         else:
             rules_text = ", ".join(f"∂/∂{_OPERAND_NAMES[i]} = {d}" for i, d in enumerate(primitive.derivatives))
         g.node(

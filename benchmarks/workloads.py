@@ -4,8 +4,9 @@ Every workload function takes plain-float inputs (data and initial parameters), 
 its own nodes, runs forward and backward, and returns ``(value, gradients, root)``, the
 first two as plain floats so that the engines can be cross-checked against each other.
 The model code is written here for each engine, in the style its users would write it:
-it does not use ``minigrad.nn``. minigrad's code sums ``b + w·x`` and the loss terms with
-``minigrad.sum`` (one node for a sum, as ``minigrad.nn`` does); the others chain ``+``.
+it does not use ``minigrad.nn``. minigrad's code computes ``w·x + b`` with ``minigrad.dot``
+(one node, as ``minigrad.nn`` does) and totals the loss terms with ``minigrad.sum``; the
+others chain ``*`` and ``+``.
 
 Engines: ``minigrad``; ``micrograd`` (the PyPI package, 0.1.0); ``torch`` (0-d float64
 tensors, when importable); ``floats`` (hand-written Python float code computing the same
@@ -124,7 +125,7 @@ def minigrad_logreg(data: LogRegData) -> Outcome:
     b = Value(data.b)
     terms = []
     for x, y in zip(data.X, data.Y):
-        z = minigrad.sum([b, *(wj * xj for wj, xj in zip(w, x))])  # one node for b + w·x
+        z = minigrad.dot([*w, b], [*x, 1.0])  # one node for w·x + b
         p = z.sigmoid()
         terms.append(-(y * p.log() + (1 - y) * (1 - p).log()))
     loss = minigrad.sum(terms) * (1.0 / len(data.X))
@@ -144,7 +145,7 @@ def minigrad_mlp(data: MLPData) -> Outcome:
         for i, layer in enumerate(layers):
             out = []
             for w, b in layer:
-                s = minigrad.sum([b, *(wj * hj for wj, hj in zip(w, h))])  # one node for b + w·h
+                s = minigrad.dot([*w, b], [*h, 1.0])  # one node for w·h + b
                 out.append(s.relu() if i < last else s)
             h = out
         d = h[0] - y

@@ -30,7 +30,7 @@ import random
 from collections.abc import Sequence
 from typing import Any, TypeAlias
 
-from minigrad.engine import Number, Value, sum_of
+from minigrad.engine import Number, Value, dot
 from minigrad.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -133,9 +133,9 @@ class Module:
 class Neuron(Module):
     """``activation(w1·x1 + … + wn·xn + b)``; with ``activation="sigmoid"``, the logistic neuron.
 
-    ``parameters()`` is ``[w1, …, wn, b]``. Calling the neuron on ``nin`` inputs builds a
-    node ``wi·xi`` per input, one ``sum`` node ``w1·x1 + … + wn·xn + b`` (see
-    :func:`minigrad.sum`; the same number as a chain of ``+``) and the activation node.
+    ``parameters()`` is ``[w1, …, wn, b]``. Calling the neuron on ``nin`` inputs builds
+    one ``dot`` node ``w1·x1 + … + wn·xn + b·1`` (see :func:`minigrad.dot`; the same
+    number as a chain of ``*`` and ``+``) and the activation node.
 
     >>> n = Neuron(2, seed=1)
     >>> n
@@ -164,7 +164,7 @@ class Neuron(Module):
         """
         if len(x) != self.nin:
             raise ValueError(f"this neuron takes {self.nin} inputs, got {len(x)}")
-        return sum_of([*(w * xi for w, xi in zip(self.w, x, strict=True)), self.b])  # type: ignore[return-value]
+        return dot([*self.w, self.b], [*x, 1.0])  # type: ignore[return-value]
 
     def __call__(self, x: Inputs) -> Value:
         z = self.pre_activation(x)

@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+import minigrad
 from minigrad import Value
 from minigrad.data import gate, make_moons
 from minigrad.nn import (
@@ -78,6 +79,19 @@ def test_inputs_may_be_values_and_receive_gradients() -> None:
     x = [Value(1.0), Value(2.0)]
     neuron(x).backward()
     assert [v.grad for v in x] == [3.0, -1.0]
+
+
+def test_pre_activation_is_one_dot_node_equal_to_the_sum_of_products() -> None:
+    """``w·x + b`` is one ``dot`` node, the same number (bit for bit) as ``sum([w1*x1, …, wn*xn, b])``."""
+    neuron = Neuron(7, seed=3)
+    neuron.b.data = 0.1
+    rng = random.Random(4)
+    x = [rng.uniform(-3.0, 3.0) for _ in range(7)]
+    z = neuron.pre_activation(x)
+    assert z.op == "dot" and z.parents == (*neuron.w, neuron.b)
+    assert z.data == minigrad.sum([*(w * xi for w, xi in zip(neuron.w, x, strict=True)), neuron.b]).data
+    z.backward()
+    assert [w.grad for w in neuron.w] == x and neuron.b.grad == 1.0
 
 
 def test_zero_grad_resets_parameters() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -162,3 +163,26 @@ def test_a_drawing_pipes_and_displays_with_minigrads_renderer() -> None:
     assert ET.fromstring(bundle["image/svg+xml"]).tag.endswith("svg")
     with pytest.raises(ValueError, match="dot layout only"):
         drawing.pipe("svg", engine="neato")
+
+
+def slow_to_lay_out() -> Value:
+    """x used by every step of a 60-step chain: long edges that take the renderer seconds."""
+    x = Value(1.0, "x")
+    y = x
+    for _ in range(60):
+        y = y * 1.01 + x
+    return y
+
+
+def test_a_renderer_that_takes_too_long_is_stopped() -> None:
+    with pytest.raises(RenderError, match=r"still laying out the graph after 0.2 s and was stopped"):
+        to_svg(slow_to_lay_out(), timeout=0.2)
+
+
+def test_jupyter_falls_back_to_text_when_rendering_takes_too_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    render_module = importlib.import_module("minigrad.drawing.render")  # the package's `render` is the function
+    monkeypatch.setattr(render_module, "REPR_TIMEOUT", 0.2)
+    y = slow_to_lay_out()
+    bundle = y._repr_mimebundle_()
+    assert list(bundle) == ["text/plain"]
+    assert bundle["text/plain"].startswith(repr(y)) and "was stopped" in bundle["text/plain"]

@@ -29,7 +29,9 @@ from minigrad.drawing.graph import draw
 from minigrad.engine import Value
 
 __all__ = [
+    "RENDER_TIMEOUT",
     "REPR_NODE_LIMIT",
+    "REPR_TIMEOUT",
     "RenderError",
     "RendererNotFoundError",
     "find_renderer",
@@ -41,6 +43,16 @@ __all__ = [
 
 REPR_NODE_LIMIT = 500
 """The most values a ``Value`` draws inline in Jupyter; larger graphs show a text summary."""
+
+RENDER_TIMEOUT = 60.0
+"""Seconds a renderer may run before :func:`render` stops it and raises :class:`RenderError`."""
+
+REPR_TIMEOUT = 10.0
+"""Seconds Jupyter's inline drawing may take; past it the display falls back to text.
+
+Layout time grows steeply with long edges: a value used by every step of a 60-step chain
+takes the pip-installed renderer seconds, not milliseconds.
+"""
 
 _INSTALL_HINT = (
     "no Graphviz renderer found: minigrad looks for `dot` on PATH, then for the `graphviz-pure` "
@@ -117,11 +129,19 @@ def _source(drawing: Value | graphviz.Digraph, options: dict[str, Any]) -> str:
     return drawing.source
 
 
-def render(drawing: Value | graphviz.Digraph, format: str = "svg", **options: Any) -> bytes:  # noqa: A002
+def render(
+    drawing: Value | graphviz.Digraph,
+    format: str = "svg",  # noqa: A002
+    *,
+    timeout: float | None = RENDER_TIMEOUT,
+    **options: Any,
+) -> bytes:
     """The drawing rendered in ``format`` (``svg``, ``png``, ``pdf``... whatever the renderer knows).
 
     ``drawing`` is a ``Value`` (drawn with :func:`draw` and ``options``) or a
-    ``graphviz.Digraph`` (for instance ``draw(J, paths_from=b)``).
+    ``graphviz.Digraph`` (for instance ``draw(J, paths_from=b)``). A renderer still
+    running after ``timeout`` seconds (``None``: no limit) is stopped, and
+    :class:`RenderError` says so.
 
     >>> from minigrad import Value
     >>> render(Value(1.0, "x"), "png")[:4]
@@ -130,7 +150,12 @@ def render(drawing: Value | graphviz.Digraph, format: str = "svg", **options: An
     source = _source(drawing, options)
     command = [find_renderer(), f"-T{format}"]
     try:
-        done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True, check=False)
+        done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True, check=False, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise RenderError(
+            f"{command[0]} was still laying out the graph after {timeout:g} s and was stopped; "
+            "draw a smaller graph, or pass a larger timeout"
+        ) from None
     except OSError as error:
         raise RenderError(f"could not run the Graphviz renderer {command[0]}: {error}") from error
     if done.returncode != 0 or not done.stdout:
@@ -139,20 +164,21 @@ def render(drawing: Value | graphviz.Digraph, format: str = "svg", **options: An
     return done.stdout
 
 
-def to_svg(drawing: Value | graphviz.Digraph, **options: Any) -> str:
-    """The drawing as SVG text (see :func:`render` and :func:`draw` for ``options``).
+def to_svg(drawing: Value | graphviz.Digraph, *, timeout: float | None = RENDER_TIMEOUT, **options: Any) -> str:
+    """The drawing as SVG text (see :func:`render` for ``timeout``, :func:`draw` for ``options``).
 
     >>> from minigrad import Value
     >>> "<svg" in to_svg(Value(1.0, "x"), show_grads=False)
     True
     """
-    return render(drawing, "svg", **options).decode("utf-8")
+    return render(drawing, "svg", timeout=timeout, **options).decode("utf-8")
 
 
 def save_svg(drawing: Value | graphviz.Digraph, path: str | os.PathLike[str], **options: Any) -> Path:
     """Write the drawing of ``drawing`` to ``path`` as SVG; returns the path written.
 
-    ``options`` are those of :func:`draw` (``local_grads=True``, ``rankdir="TB"``...).
+    ``options`` are those of :func:`draw` (``local_grads=True``, ``rankdir="TB"``...),
+    and ``timeout`` that of :func:`render`.
     The format is SVG whatever the file's suffix; for other formats use :func:`render`.
 
     >>> import tempfile
@@ -186,8 +212,9 @@ def _small_enough(root: Value, limit: int) -> bool:
 def repr_mimebundle(value: Value, limit: int = REPR_NODE_LIMIT) -> dict[str, str]:
     """What Jupyter shows for ``value``: its graph as SVG, or a text summary for a large graph.
 
-    Past ``limit`` values, or when no renderer works, the bundle holds text only,
-    saying why and how to draw the graph anyway.
+    Past ``limit`` values, when no renderer works or when rendering takes longer than
+    :data:`REPR_TIMEOUT`, the bundle holds text only, saying why and how to draw the
+    graph anyway.
 
     >>> from minigrad import Value
     >>> x = Value(1.0, "x")
@@ -206,6 +233,6 @@ def repr_mimebundle(value: Value, limit: int = REPR_NODE_LIMIT) -> dict[str, str
             "draw it to a file with minigrad.save_svg(value, 'graph.svg') if you really want to"
         }
     try:
-        return {"image/svg+xml": to_svg(value), "text/plain": text}
+        return {"image/svg+xml": to_svg(value, timeout=REPR_TIMEOUT), "text/plain": text}
     except (RendererNotFoundError, RenderError) as error:
         return {"text/plain": f"{text} (no drawing: {error})"}

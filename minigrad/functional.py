@@ -10,6 +10,7 @@ True
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -75,14 +76,22 @@ def relu(x: Value | Number) -> Value | float:
     return _apply(RELU, x)
 
 
-def _is_sequence(arg: Argument) -> bool:
-    if isinstance(arg, (str, bytes)):
-        raise TypeError(f"expected a number or a sequence of numbers, got {type(arg).__name__}: {arg!r}")
-    return isinstance(arg, Sequence) or hasattr(arg, "__array__")
+def is_sequence(x: object) -> bool:
+    """Whether ``x`` is a flat sequence of numbers (a list, a tuple, a 1-d array) rather than one number.
+
+    Strings are not sequences of numbers, and a NumPy scalar is one number.
+
+    >>> import numpy as np
+    >>> is_sequence([1.0, 2.0]), is_sequence(np.zeros(3)), is_sequence(np.float64(1.0)), is_sequence("12")
+    (True, True, False, False)
+    """
+    if isinstance(x, Sequence):
+        return not isinstance(x, (str, bytes))
+    return hasattr(x, "__array__") and getattr(x, "ndim", 0) > 0
 
 
 def _to_values(arg: Argument) -> Value | list[Value]:
-    if _is_sequence(arg):
+    if is_sequence(arg):
         return [Value(x) for x in arg]  # type: ignore[union-attr]
     return Value(arg)  # type: ignore[arg-type]
 
@@ -154,7 +163,8 @@ class GradCheck:
     ``errors[i]`` is the largest ``|graph − numeric| / max(|graph|, |numeric|, 1)`` over
     the entries of argument ``i``: a relative error for gradients above 1, an absolute
     one below, so that a gradient of exactly zero does not make noise look large.
-    ``ok`` is ``max(errors) <= tolerance``. ``str()`` gives a table.
+    A nan or infinite gradient on either side that the other does not match counts as an
+    infinite error. ``ok`` is ``max(errors) <= tolerance``. ``str()`` gives a table.
 
     >>> result = check_grad(lambda x, y: x * y.exp(), 2.0, 0.5)
     >>> result.ok, len(result.errors)
@@ -207,7 +217,7 @@ def check_grad(f: Callable[..., Any], *args: Argument, tolerance: float = 1e-6) 
     numeric: list[Gradient] = []
     errors: list[float] = []
     for i, arg in enumerate(args):
-        flat = [_as_float(x) for x in arg] if _is_sequence(arg) else [_as_float(arg)]  # type: ignore[union-attr]
+        flat = [_as_float(x) for x in arg] if is_sequence(arg) else [_as_float(arg)]  # type: ignore[union-attr]
         slopes = []
         for j, x in enumerate(flat):
             h = 6e-6 * max(1.0, abs(x))
@@ -220,14 +230,18 @@ def check_grad(f: Callable[..., Any], *args: Argument, tolerance: float = 1e-6) 
 
 
 def _error(graph: float, numeric: float) -> float:
-    """Relative error above 1, absolute below (see :class:`GradCheck`)."""
+    """Relative error above 1, absolute below (see :class:`GradCheck`); infinite where either is nan or infinite."""
+    if graph == numeric:
+        return 0.0
+    if not (math.isfinite(graph) and math.isfinite(numeric)):
+        return math.inf
     return abs(graph - numeric) / max(abs(graph), abs(numeric), 1.0)
 
 
 def _nudged(args: tuple[Argument, ...], i: int, j: int, x: float) -> tuple[Argument, ...]:
     """``args`` with entry ``j`` of argument ``i`` replaced by ``x``."""
     arg = args[i]
-    if _is_sequence(arg):
+    if is_sequence(arg):
         replaced: Argument = [x if k == j else v for k, v in enumerate(arg)]  # type: ignore[union-attr]
     else:
         replaced = x

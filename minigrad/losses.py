@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from numbers import Real
 from typing import TypeAlias
 
 from minigrad.engine import Number, Value, sum_of
+from minigrad.functional import is_sequence
 
 __all__ = [
     "LOG_CLAMP",
@@ -48,18 +50,14 @@ def _value(x: Scalar) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
-def _is_batch(x: object) -> bool:
-    return isinstance(x, (list, tuple)) or (hasattr(x, "__array__") and getattr(x, "ndim", 0) > 0)
-
-
 def _pairs(prediction: object, target: object, name: str) -> list[tuple[object, object]]:
     """The (prediction, target) pairs of one example or a batch; a ``ValueError`` if they do not match."""
-    if not _is_batch(prediction):
-        if _is_batch(target):
+    if not is_sequence(prediction):
+        if is_sequence(target):
             raise ValueError(f"{name}: one prediction but {len(target)} targets")  # type: ignore[arg-type]
         return [(prediction, target)]
     predictions = list(prediction)  # type: ignore[call-overload]
-    if not _is_batch(target):
+    if not is_sequence(target):
         raise ValueError(f"{name}: {len(predictions)} predictions but a single target {target!r}")
     targets = list(target)  # type: ignore[call-overload]
     if len(predictions) != len(targets):
@@ -76,10 +74,9 @@ def _mean(terms: list[Value]) -> Value:
 def _real(x: object, what: str) -> float:
     if isinstance(x, Value):
         raise TypeError(f"{what} must be a plain number, not a Value")
-    try:
-        return float(x)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise TypeError(f"{what} must be a real number, got {type(x).__name__}: {x!r}") from None
+    if not isinstance(x, Real):  # "1" would pass float(); a target is a number, not text
+        raise TypeError(f"{what} must be a real number, got {type(x).__name__}: {x!r}")
+    return float(x)
 
 
 def clamped_log(p: Value) -> Value:
@@ -244,13 +241,13 @@ def cross_entropy(logits: Sequence[Scalar] | Sequence[Sequence[Scalar]], target:
     0.349931
     """
     first = logits[0] if len(logits) else None
-    batch = _is_batch(first)
+    batch = is_sequence(first)
     if batch:
-        if not _is_batch(target):
+        if not is_sequence(target):
             raise ValueError(f"cross_entropy: {len(logits)} examples but a single target {target!r}")
         pairs = _pairs(logits, target, "cross_entropy")
     else:
-        if _is_batch(target):
+        if is_sequence(target):
             raise ValueError(f"cross_entropy: one example but {len(target)} targets")  # type: ignore[arg-type]
         pairs = [(logits, target)]
     terms = []

@@ -40,9 +40,12 @@ class SGD:
 
     def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0) -> None:
         self.params = list(params)
+        first: dict[int, int] = {}
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"parameter {i} is not a Value: {type(p).__name__}")
+            if first.setdefault(id(p), i) != i:
+                raise ValueError(f"parameter {i} is parameter {first[id(p)]} again: it would be stepped twice")
         if not self.params:
             raise ValueError("SGD got an empty list of parameters")
         if not lr > 0.0:

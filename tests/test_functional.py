@@ -85,3 +85,19 @@ def test_function_forms_reject_non_numbers() -> None:
         minigrad.exp("1")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="log"):
         minigrad.log(0)
+
+
+@pytest.mark.parametrize("number", [np.float64(3.0), np.int64(3), np.float32(3.0)])
+def test_numpy_scalars_are_numbers_not_sequences(number: object) -> None:
+    assert grad(lambda x: x * x)(number) == 6.0
+    assert check_grad(lambda x, y: x * y, number, 2.0).ok
+
+
+@pytest.mark.parametrize("order", [(1.0, 0.0), (0.0, 1.0)])
+def test_check_grad_flags_a_nan_gradient_whatever_the_argument_order(order: tuple[float, float]) -> None:
+    # d/dy sqrt(y*y) at y = 0: the graph multiplies an infinite local derivative by 0 -> nan
+    f = (lambda x, y: x + (y * y) ** 0.5) if order[1] == 0.0 else (lambda y, x: x + (y * y) ** 0.5)
+    result = check_grad(f, *order)
+    assert not result.ok
+    assert math.inf in result.errors
+    assert "MISMATCH" in str(result)

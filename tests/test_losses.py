@@ -201,3 +201,9 @@ def test_cross_entropy_batch_is_the_mean_and_finite_at_extremes() -> None:
 def test_cross_entropy_bad_input(logits: list, target: object, error: type[Exception]) -> None:
     with pytest.raises(error):
         cross_entropy(logits, target)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("loss", [binary_cross_entropy, mse, binary_cross_entropy_with_logits])
+def test_a_string_target_is_a_type_error(loss) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError, match="target must be a real number, got str"):
+        loss(0.5, "1")

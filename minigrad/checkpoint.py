@@ -17,9 +17,12 @@ written as Python's shortest ``repr`` of the float, which reads back to the very
 float, so a loaded model predicts bit for bit what the saved one did. ``metadata`` is
 optional and free-form (JSON values), e.g. how the model was trained.
 
-A file that is not such an object — bad JSON, a missing or wrong key, a non-number or
-non-finite parameter, the wrong number of parameters — raises ``ValueError`` naming
-the file and what is wrong.
+A file that is not such an object — not UTF-8, bad JSON, a missing or wrong key (the
+version must be the integer 1), a bad model shape, a non-number or non-finite parameter,
+the wrong number of parameters — raises ``ValueError`` naming the file and what is
+wrong. The number of parameters is worked out from the shape (:func:`parameter_count`)
+and checked before the model is built, so a small file claiming a huge model is refused
+at once.
 
 >>> import tempfile, pathlib
 >>> from minigrad.nn import Neuron
@@ -41,7 +44,7 @@ from typing import Any
 
 from minigrad.nn import Module, from_config
 
-__all__ = ["FORMAT", "VERSION", "from_dict", "load", "load_parameters", "save", "to_dict"]
+__all__ = ["FORMAT", "VERSION", "from_dict", "load", "load_parameters", "parameter_count", "save", "to_dict"]
 
 FORMAT = "minigrad-model"
 """The value of the ``format`` key of every model file."""
@@ -90,7 +93,11 @@ def _reject_constant(name: str) -> float:
 
 
 def _read(path: str | os.PathLike[str]) -> dict[str, Any]:
-    text = Path(path).read_text(encoding="utf-8")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        problem = f"not UTF-8 text ({error.reason} at byte {error.start})"
+        raise ValueError(f"{path}: not a minigrad model file: {problem}") from None
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except ValueError as error:
@@ -104,22 +111,77 @@ def _parameters(data: dict[str, Any], where: str) -> list[float]:
     values = data.get("parameters")
     if not isinstance(values, list):
         raise ValueError(f"{where}: 'parameters' must be a list of numbers, got {type(values).__name__}")
+    floats = []
     for i, x in enumerate(values):
         if isinstance(x, bool) or not isinstance(x, (int, float)):
             raise ValueError(f"{where}: parameter {i} is not a number: {x!r}")
-        if not math.isfinite(x):
+        try:
+            number = float(x)
+        except OverflowError:  # an integer too large for a float
+            raise ValueError(f"{where}: parameter {i} is not finite: an integer of {len(str(x))} digits") from None
+        if not math.isfinite(number):
             raise ValueError(f"{where}: parameter {i} is not finite: {x!r}")
-    return [float(x) for x in values]
+        floats.append(number)
+    return floats
 
 
 def _check_header(data: dict[str, Any], where: str) -> None:
     if data.get("format") != FORMAT:
         raise ValueError(f"{where}: not a minigrad model file: 'format' is {data.get('format')!r}, not {FORMAT!r}")
-    if data.get("version") != VERSION:
-        version = data.get("version")
+    version = data.get("version")
+    if type(version) is not int or version != VERSION:
         raise ValueError(f"{where}: unsupported model file version {version!r} (this minigrad reads {VERSION})")
     if "model" not in data:
         raise ValueError(f"{where}: the 'model' key (the model's shape) is missing")
+
+
+def _size(config: dict[str, Any], key: str, kind: str) -> int:
+    n = config.get(key)
+    if type(n) is not int or n < 1:
+        raise ValueError(f"bad {kind} config: {key!r} must be a positive integer, got {n!r}")
+    return n
+
+
+def parameter_count(config: Any) -> int:
+    """How many parameters the model ``config`` describes, worked out without building it.
+
+    A neuron has ``nin + 1`` (its weights and bias), a layer ``(nin + 1)·nout``, an MLP
+    the sum over its layers. The sizes are checked first: a ``ValueError`` names a config
+    that is not a JSON object, an unknown ``type`` or a size that is not a positive integer.
+
+    >>> parameter_count({"type": "Neuron", "nin": 64, "activation": "sigmoid"})
+    65
+    >>> parameter_count({"type": "MLP", "nin": 2, "sizes": [16, 16, 1]})
+    337
+    >>> parameter_count({"type": "Layer", "nin": 3, "nout": 0})
+    Traceback (most recent call last):
+    ...
+    ValueError: bad Layer config: 'nout' must be a positive integer, got 0
+    """
+    if not isinstance(config, dict):
+        raise ValueError(f"a model config must be a JSON object, got {type(config).__name__}")
+    kind = config.get("type")
+    if not isinstance(kind, str) or kind not in ("Neuron", "Layer", "MLP"):
+        raise ValueError(f"unknown model type {kind!r}; expected one of Neuron, Layer, MLP")
+    nin = _size(config, "nin", kind)
+    if kind == "Neuron":
+        return nin + 1
+    if kind == "Layer":
+        return (nin + 1) * _size(config, "nout", kind)
+    sizes = config.get("sizes")
+    if not isinstance(sizes, list) or not sizes or any(type(n) is not int or n < 1 for n in sizes):
+        raise ValueError(f"bad MLP config: 'sizes' must be a non-empty list of positive integers, got {sizes!r}")
+    widths = [nin, *sizes]
+    return sum((widths[i] + 1) * widths[i + 1] for i in range(len(sizes)))
+
+
+def _check_count(config: Any, values: list[float], where: str) -> None:
+    try:
+        expected = parameter_count(config)
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
+    if len(values) != expected:
+        raise ValueError(f"{where}: the file has {len(values)} parameters but the model has {expected}")
 
 
 def _assign(model: Module, values: list[float], where: str) -> None:
@@ -144,11 +206,13 @@ def from_dict(data: dict[str, Any], where: str = "model data") -> Module:
     ValueError: model data: the file has 1 parameters but the model has 2
     """
     _check_header(data, where)
+    values = _parameters(data, where)
+    _check_count(data["model"], values, where)  # before building: a tiny file may claim a huge model
     try:
         model = from_config(data["model"])
-    except ValueError as error:
+    except (ValueError, TypeError) as error:
         raise ValueError(f"{where}: {error}") from None
-    _assign(model, _parameters(data, where), where)
+    _assign(model, values, where)
     return model
 
 

@@ -101,3 +101,81 @@ def test_bad_files_give_clear_errors(tmp_path: Path, text: str, message: str) ->
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load(tmp_path / "nothing.json")
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        ({"type": "Neuron", "nin": 3_000_000, "activation": "sigmoid"}, 3_000_001),
+        ({"type": "Layer", "nin": 1000, "nout": 3000, "activation": "tanh"}, 1001 * 3000),
+        ({"type": "MLP", "nin": 2000, "sizes": [1500, 1], "activation": "relu", "output_activation": "linear"},
+         2001 * 1500 + 1501),
+        ({"type": "Neuron", "nin": 10**9, "activation": "sigmoid"}, 10**9 + 1),
+    ],
+    ids=["neuron", "layer", "mlp", "neuron-1e9"],
+)  # fmt: skip
+def test_parameter_count_is_checked_before_the_model_is_built(tmp_path: Path, model: dict, expected: int) -> None:
+    """A tiny file claiming a huge model is refused without allocating the model (it used to take 677 MB)."""
+    import tracemalloc
+
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps({"format": "minigrad-model", "version": 1, "model": model, "parameters": [1.0, 2.0]}))
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=f"huge.json: the file has 2 parameters but the model has {expected}$"):
+            load(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"format": "minigrad-model", "version": 1, "model": {"type": "Neuron", "nin": 1, "activation": "sigmoid"},'
+         ' "parameters": [' + "9" * 400 + ", 0.0]}", "parameter 0 is not finite"),
+        (json.dumps({**_valid(), "model": {"type": [1]}}), r"unknown model type \[1\]"),
+        (json.dumps({**_valid(), "model": {"type": {"a": 1}, "nin": 2}}), "unknown model type"),
+        (json.dumps({**_valid(), "model": [1, 2]}), "a model config must be a JSON object, got list"),
+        (json.dumps({**_valid(), "version": True}), "unsupported model file version True"),
+        (json.dumps({**_valid(), "version": 1.0}), "unsupported model file version 1.0"),
+        (json.dumps({**_valid(), "model": {"type": "Neuron", "nin": True, "activation": "sigmoid"}}), "'nin'"),
+        (json.dumps({**_valid(), "model": {"type": "Neuron", "nin": 2.0, "activation": "sigmoid"}}), "'nin'"),
+        (json.dumps({**_valid(), "model": {"type": "Neuron", "activation": "sigmoid"}}), "'nin'"),
+        (json.dumps({**_valid(), "model": {"type": "Layer", "nin": 2, "nout": 0}}), "'nout'"),
+        (json.dumps({**_valid(), "model": {"type": "MLP", "nin": 2, "sizes": []}}), "'sizes'"),
+        (json.dumps({**_valid(), "model": {"type": "MLP", "nin": 2, "sizes": [2, "1"]}}), "'sizes'"),
+        (json.dumps({**_valid(), "model": {"type": "MLP", "nin": 2, "sizes": "21"}}), "'sizes'"),
+        (json.dumps({**_valid(), "model": {"type": "Neuron", "nin": 2, "activation": ["x"]}}), "unknown activation"),
+        (json.dumps({**_valid(), "model": {"type": "Neuron", "nin": 2, "colour": "red"}}), "bad Neuron config"),
+    ],
+)  # fmt: skip
+def test_malformed_files_raise_value_error_naming_the_file(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=message) as info:
+        load(path)
+    assert type(info.value) is ValueError
+    assert str(info.value).startswith(f"{path}: ")
+
+
+def test_a_file_that_is_not_utf8_raises_value_error_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.json"
+    path.write_bytes(b'{"format": "minigrad-model", "note": "caf\xe9"}')
+    for read in (load, lambda p: load_parameters(Neuron(2, seed=0), p)):
+        with pytest.raises(ValueError, match="not UTF-8") as info:
+            read(path)
+        assert type(info.value) is ValueError
+        assert str(info.value).startswith(f"{path}: ")
+
+
+def test_load_parameters_checks_version_and_numbers_the_same_way(tmp_path: Path) -> None:
+    path = tmp_path / "n.json"
+    path.write_text(json.dumps({**_valid(), "version": True}))
+    with pytest.raises(ValueError, match="unsupported model file version True"):
+        load_parameters(Neuron(2, seed=0), path)
+    path.write_text(json.dumps(_valid()).replace("-0.25", "9" * 400))
+    with pytest.raises(ValueError, match="parameter 1 is not finite") as info:
+        load_parameters(Neuron(2, seed=0), path)
+    assert type(info.value) is ValueError

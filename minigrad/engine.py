@@ -382,16 +382,8 @@ def sum_of(terms: Iterable[Value | Number]) -> Value | float:
         return constant
     parents = tuple(nodes)
     out = SUM.rule(constant, *(n.data for n in nodes)) if constant else SUM.rule(*(n.data for n in nodes))
-    node = _new(Value)
-    node.data = out[0]
-    node.grad = 0.0
-    node.label = ""
-    node._op = SUM
-    node._a = node._mark = None
-    node._b = (*parents, constant) if constant else parents
-    node._da = parents
-    node._db = out[2:] if constant else out[1:]  # no gradient flows into the constant
-    return node
+    operands = (*parents, constant) if constant else parents
+    return _many(SUM, out[0], operands, parents, out[2:] if constant else out[1:])  # nothing flows into the constant
 
 
 def dot(xs: Iterable[Value | Number], ys: Iterable[Value | Number]) -> Value | float:
@@ -425,15 +417,22 @@ def dot(xs: Iterable[Value | Number], ys: Iterable[Value | Number]) -> Value | f
     is_node = [x.__class__ is Value for x in operands]
     if not any(is_node):
         return out[0]  # type: ignore[no-any-return]
+    return _many(DOT, out[0], tuple(operands), tuple(compress(operands, is_node)), tuple(compress(out[1:], is_node)))
+
+
+def _many(
+    op: Primitive, data: float, operands: tuple[Any, ...], parents: tuple[Value, ...], local_grads: tuple[float, ...]
+) -> Value:
+    """A node of a primitive with any number of operands, laid out as the module docstring says."""
     node = _new(Value)
-    node.data = out[0]
+    node.data = data
     node.grad = 0.0
     node.label = ""
-    node._op = DOT
+    node._op = op
     node._a = node._mark = None
-    node._b = tuple(operands)
-    node._da = tuple(compress(operands, is_node))
-    node._db = tuple(compress(out[1:], is_node))
+    node._b = operands  # type: ignore[assignment]
+    node._da = parents  # type: ignore[assignment]
+    node._db = local_grads  # type: ignore[assignment]
     return node
 
 

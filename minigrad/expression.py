@@ -20,6 +20,8 @@ minigrad.expression.ExpressionError: column 1: calling '__import__' is not allow
 from __future__ import annotations
 
 import ast
+import math
+import re
 from collections.abc import Callable, Mapping
 from numbers import Real
 
@@ -58,9 +60,20 @@ class ExpressionError(ValueError):
     """
 
 
-def _where(node: ast.AST) -> str:
-    line, column = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
+def _where(node: ast.AST, source: str) -> str:
+    """``column C`` or ``line L, column C``, counting characters (``ast`` offsets count UTF-8 bytes)."""
+    line, offset = getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
+    lines = re.split(r"\r\n|\r|\n", source)
+    if 1 <= line <= len(lines):
+        offset = len(lines[line - 1].encode("utf-8")[:offset].decode("utf-8", errors="replace"))
+    column = offset + 1
     return f"column {column}" if line == 1 else f"line {line}, column {column}"
+
+
+def _number(value: int | float) -> str:
+    """A number as shown in a message, long integers shortened to their first and last digits."""
+    digits = repr(value)
+    return digits if len(digits) <= 20 else f"{digits[:6]}…{digits[-1]} ({len(digits)} digits)"
 
 
 def _describe(node: ast.AST, source: str) -> str:
@@ -73,6 +86,19 @@ def _describe(node: ast.AST, source: str) -> str:
         ast.IfExp: "an if-expression",
         ast.Starred: "unpacking",
         ast.NamedExpr: "an assignment expression",
+        ast.Import: "an import",
+        ast.ImportFrom: "an import",
+        ast.Assign: "an assignment to anything but one name",
+        ast.AugAssign: "an augmented assignment",
+        ast.AnnAssign: "an annotated assignment",
+        ast.FunctionDef: "a function definition",
+        ast.ClassDef: "a class definition",
+        ast.For: "a loop",
+        ast.While: "a loop",
+        ast.If: "an if statement",
+        ast.With: "a with statement",
+        ast.Try: "a try statement",
+        ast.Delete: "a del statement",
     }
     kind = next((text for cls, text in kinds.items() if isinstance(node, cls)), type(node).__name__)
     snippet = ast.get_source_segment(source, node)
@@ -82,12 +108,16 @@ def _describe(node: ast.AST, source: str) -> str:
 class _Builder:
     """Walks one parsed program, turning whitelisted nodes into Values and plain numbers."""
 
-    def __init__(self, source: str, variables: Mapping[str, Operand]) -> None:
+    def __init__(self, source: str, variables: Mapping[str, Operand], foreign: set[int]) -> None:
         self.source = source
         self.names: dict[str, Operand] = dict(variables)
+        self.foreign = foreign  # ids of the caller's Values: never relabelled
+
+    def where(self, node: ast.AST) -> str:
+        return _where(node, self.source)
 
     def refuse(self, node: ast.AST, what: str | None = None) -> ExpressionError:
-        return ExpressionError(f"{_where(node)}: {what or _describe(node, self.source)} is not allowed")
+        return ExpressionError(f"{self.where(node)}: {what or _describe(node, self.source)} is not allowed")
 
     def statement(self, node: ast.stmt) -> tuple[Operand, str]:
         if isinstance(node, ast.Expr):
@@ -95,26 +125,38 @@ class _Builder:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
             if name in FUNCTIONS:
-                raise ExpressionError(f"{_where(node)}: {name!r} is a function, it cannot be assigned to")
+                raise ExpressionError(f"{self.where(node)}: {name!r} is a function, it cannot be assigned to")
             result = self.expression(node.value)
-            if isinstance(result, Value) and not result.label:
+            if isinstance(result, Value) and not result.label and id(result) not in self.foreign:
                 result.label = name  # `w = v` only gives v a second name: its node keeps the first
             self.names[name] = result
             return result, name
-        raise self.refuse(node, "only expressions and assignments `name = expression` are allowed; this statement")
+        raise ExpressionError(
+            f"{self.where(node)}: {_describe(node, self.source)} is not allowed; only expressions and "
+            "assignments `name = expression` are allowed, separated by ; or new lines"
+        )
 
     def expression(self, node: ast.expr) -> Operand:
         if isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
                 raise self.refuse(node, f"the constant {node.value!r}")
-            return float(node.value)
+            try:
+                number = float(node.value)
+            except OverflowError:
+                raise ExpressionError(
+                    f"{self.where(node)}: the number {_number(node.value)} is too large for a float"
+                ) from None
+            if not math.isfinite(number):
+                shown = ast.get_source_segment(self.source, node) or repr(number)
+                raise ExpressionError(f"{self.where(node)}: the number {shown} is not finite")
+            return number
         if isinstance(node, ast.Name):
             if node.id in self.names:
                 return self.names[node.id]
             if node.id in FUNCTIONS:
-                raise ExpressionError(f"{_where(node)}: {node.id!r} is a function: call it, as in {node.id}(x)")
+                raise ExpressionError(f"{self.where(node)}: {node.id!r} is a function: call it, as in {node.id}(x)")
             raise ExpressionError(
-                f"{_where(node)}: unknown name {node.id!r}; bind it on the command line as {node.id}=VALUE"
+                f"{self.where(node)}: unknown name {node.id!r}; bind it on the command line as {node.id}=VALUE"
             )
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
             left, right = self.expression(node.left), self.expression(node.right)
@@ -136,17 +178,24 @@ class _Builder:
             raise self.refuse(node, f"calling {_describe(function, self.source)}")
         if function.id not in FUNCTIONS:
             allowed = ", ".join(FUNCTIONS)
-            where = _where(node)
+            where = self.where(node)
             raise ExpressionError(f"{where}: calling {function.id!r} is not allowed; the functions are {allowed}")
         if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-            raise ExpressionError(f"{_where(node)}: {function.id}() takes exactly one argument, as in {function.id}(x)")
+            raise ExpressionError(
+                f"{self.where(node)}: {function.id}() takes exactly one argument, as in {function.id}(x)"
+            )
         return self.apply(node, FUNCTIONS[function.id], self.expression(node.args[0]))
 
     def apply(self, node: ast.AST, operation: Callable[..., Operand], *operands: Operand) -> Operand:
+        segment = ast.get_source_segment(self.source, node)
         try:
-            return operation(*operands)
+            result = operation(*operands)
         except (ArithmeticError, ValueError, TypeError) as error:
-            raise ExpressionError(f"{_where(node)}: {ast.get_source_segment(self.source, node)}: {error}") from None
+            raise ExpressionError(f"{self.where(node)}: {segment}: {error}") from None
+        number = result.data if isinstance(result, Value) else result
+        if not math.isfinite(number):  # the operands are finite: this is an overflow
+            raise ExpressionError(f"{self.where(node)}: {segment}: the result overflows a float ({number})")
+        return result
 
 
 def build(
@@ -157,10 +206,12 @@ def build(
     """The graph of the program ``text``, its leaves the ``variables`` (name → number or ``Value``).
 
     Each variable becomes one leaf ``Value`` labelled with its name, shared by every use,
-    so ``a*a`` uses ``a`` twice; an assignment labels its result. ``constants`` are names
-    for plain numbers, folded into the nodes that use them (drawn as constants, no
-    gradient). The output is the value of the last statement; a program that uses no
-    variable still gives a ``Value``.
+    so ``a*a`` uses ``a`` twice; an assignment labels its result when the expression
+    created it (a ``Value`` passed in ``variables`` keeps its label, even an empty one).
+    ``constants`` are names for plain numbers, folded into the nodes that use them (drawn
+    as constants, no gradient). The output is the value of the last statement; a program
+    that uses no variable still gives a ``Value``. Every number — bound, written in the
+    text, or computed — must be finite: a non-finite one is an :class:`ExpressionError`.
 
     >>> L = build("L = -(y*log(p))", {"p": 0.5}, constants={"y": 1})
     >>> [type(x).__name__ for x in L.parents[0].operands]
@@ -185,11 +236,20 @@ def build(
         if name in leaves:
             raise ExpressionError(f"{name!r} is bound twice, as a variable and as a constant")
         if is_variable and isinstance(value, Value):
-            leaves[name] = value
+            number = value.data
         elif isinstance(value, Real) and not isinstance(value, bool):
-            leaves[name] = Value(value, name) if is_variable else float(value)
+            try:
+                number = float(value)
+            except OverflowError:
+                raise ExpressionError(f"{name!r} is too large for a float: {_number(value)}") from None  # type: ignore[arg-type]
         else:
             raise ExpressionError(f"{name!r} must be a real number, got {type(value).__name__}: {value!r}")
+        if not math.isfinite(number):
+            raise ExpressionError(f"{name!r} is not finite: {number!r}")
+        if isinstance(value, Value):
+            leaves[name] = value
+        else:
+            leaves[name] = Value(number, name) if is_variable else number
     try:
         tree = ast.parse(text.strip(), mode="exec")
     except SyntaxError as error:
@@ -199,7 +259,8 @@ def build(
         raise ExpressionError(f"cannot parse the expression: {type(error).__name__}: {error}") from None
     if not tree.body:
         raise ExpressionError("the expression is empty")
-    builder = _Builder(text.strip(), leaves)
+    foreign = {id(value) for value in variables.values() if isinstance(value, Value)}
+    builder = _Builder(text.strip(), leaves, foreign)
     try:
         for statement in tree.body:
             result, name = builder.statement(statement)

@@ -131,3 +131,111 @@ def test_demo_writes_its_svg_where_told(tmp_path: Path) -> None:
     default = run(tmp_path, "demo", "-q")
     assert default.returncode == 0 and default.stdout == "" and (tmp_path / "J.svg").exists()
     assert run(tmp_path, "demo", "--no-svg", "-a", "1").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("9" * 400 + "*a", r"column 1: the number 999999…9 \(400 digits\) is too large for a float"),
+        ("a + 1e999", "column 5: the number 1e999 is not finite"),
+        ("a*1e308*1e308", r"column 1: a\*1e308: the result overflows a float \(inf\)"),  # a = 2
+    ],
+)
+def test_huge_and_non_finite_numbers_in_the_expression_are_refused(expression: str, message: str) -> None:
+    with pytest.raises(ExpressionError, match=message):
+        build(expression, {"a": 2.0})
+
+
+def test_huge_integer_literal_is_a_usage_error_not_a_traceback(tmp_path: Path) -> None:
+    result = run(tmp_path, "draw", "9" * 400 + "*a", "a=1", "-o", "x.svg")
+    assert result.returncode == 2
+    assert result.stderr.startswith("minigrad draw: error: ") and "Traceback" not in result.stderr
+    assert "too large" in result.stderr and not (tmp_path / "x.svg").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["a*2", "a=nan"],
+        ["a*2", "a=inf"],
+        ["a*2", "a=-inf"],
+        ["a*2", "a=1e999"],
+        ["a*y", "a=1", "-k", "y=nan"],
+        ["a + 1e999", "a=1"],
+    ],
+)
+def test_non_finite_numbers_are_usage_errors(tmp_path: Path, args: list[str]) -> None:
+    result = run(tmp_path, "draw", *args, "-o", "x.svg")
+    assert result.returncode == 2, result.stdout
+    assert "not finite" in result.stderr and "Traceback" not in result.stderr
+    assert "output = " not in result.stdout and not (tmp_path / "x.svg").exists()
+
+
+def test_build_refuses_non_finite_bindings() -> None:
+    from minigrad import Value
+
+    for variables, constants in [({"a": float("nan")}, {}), ({"a": Value(float("inf"))}, {}), ({}, {"a": 1e999})]:
+        with pytest.raises(ExpressionError, match="'a' is not finite"):
+            build("a*2", variables, constants)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["a*a", "a=1", "a=2"], "'a' is bound twice: a=1 and a=2"),
+        (["a*b", "a=1", "-k", "b=2", "-k", "b=3"], "'b' is bound twice: b=2 and b=3"),
+    ],
+)
+def test_a_name_bound_twice_is_refused(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run(tmp_path, "draw", *args, "-o", "x.svg")
+    assert result.returncode == 2
+    assert result.stderr.startswith("minigrad draw: error: ") and message in result.stderr
+    assert not (tmp_path / "x.svg").exists()
+
+
+def test_the_epilog_shows_how_to_draw_an_expression_starting_with_minus(tmp_path: Path) -> None:
+    """The help's own example for a leading '-' is run as written (options before '--')."""
+    import argparse
+    import re
+    import shlex
+
+    from minigrad.commands.draw import add_arguments
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    documented = re.search(r"starting with \"-\".*?: (minigrad draw [^)]*)", parser.epilog or "")
+    assert documented, parser.epilog
+    words = shlex.split(documented.group(1))
+    assert words[:2] == ["minigrad", "draw"] and "--" in words and words[words.index("--") + 1].startswith("-")
+    result = run(tmp_path, *words[1:])
+    assert result.returncode == 0, result.stderr
+    assert "output = -1" in result.stdout and "doutput/da = -1" in result.stdout
+    assert (tmp_path / "L.svg").exists()
+
+
+def test_columns_count_characters_not_bytes() -> None:
+    with pytest.raises(ExpressionError, match=r"^column 9: attribute access"):
+        build("é + ü + a.b", {"é": 1.0, "ü": 2.0, "a": 3.0})
+    with pytest.raises(ExpressionError, match=r"^line 2, column 5: unknown name 'x'"):
+        build("é = 1\né + x", {})
+
+
+def test_build_does_not_relabel_the_callers_values() -> None:
+    from minigrad import Value
+
+    v, labelled = Value(2.0), Value(3.0, "b")
+    w = build("w = a", {"a": v})
+    assert w is v and v.label == ""
+    assert build("x = b; y = x", {"b": labelled}) is labelled and labelled.label == "b"
+    assert build("u = +a", {"a": v}) is v and v.label == ""
+    created = build("w = a*2", {"a": v})
+    assert created.label == "w" and v.label == ""
+
+
+def test_a_refused_statement_reads_well() -> None:
+    with pytest.raises(ExpressionError) as info:
+        build("a; import os", {"a": 1.0})
+    message = str(info.value)
+    assert message.startswith("column 4: an import (import os) is not allowed; ")
+    assert "only expressions and assignments `name = expression` are allowed" in message
+    assert "this statement is not allowed" not in message

@@ -19,14 +19,16 @@ wrote ...J.svg
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from minigrad.drawing import RendererNotFoundError, RenderError, TooManyPathsError, draw, render
 from minigrad.engine import Value, topological_order
 from minigrad.expression import ExpressionError, build
 
-__all__ = ["add_arguments", "parse_binding", "run"]
+__all__ = ["add_arguments", "bound_twice", "parse_binding", "run"]
 
 
 def parse_binding(text: str) -> tuple[str, float]:
@@ -38,15 +40,42 @@ def parse_binding(text: str) -> tuple[str, float]:
     Traceback (most recent call last):
     ...
     argparse.ArgumentTypeError: expected NAME=NUMBER, such as a=5, got 'a'
+    >>> parse_binding("a=nan")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: a: 'nan' is not finite: give a finite number
     """
     name, sep, number = text.partition("=")
     name = name.strip()
     if not sep or not name.isidentifier():
         raise argparse.ArgumentTypeError(f"expected NAME=NUMBER, such as a=5, got {text!r}")
     try:
-        return name, float(number)
+        value = float(number)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{name}: {number!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{name}: {number!r} is not finite: give a finite number")
+    return name, value
+
+
+def _shown(value: float) -> str:
+    return repr(value).removesuffix(".0")
+
+
+def bound_twice(bindings: Iterable[tuple[str, float]]) -> str | None:
+    """The message for the first name bound twice in ``bindings``, or ``None`` when each is bound once.
+
+    >>> bound_twice([("a", 1.0), ("b", 2.0), ("a", 2.5)])
+    "'a' is bound twice: a=1 and a=2.5"
+    >>> bound_twice([("a", 1.0)]) is None
+    True
+    """
+    seen: dict[str, float] = {}
+    for name, value in bindings:
+        if name in seen:
+            return f"{name!r} is bound twice: {name}={_shown(seen[name])} and {name}={_shown(value)}"
+        seen[name] = value
+    return None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +89,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """
     parser.epilog = (
         'example: minigrad draw "J = 3*(a + b*c)" a=5 b=3 c=2 --local-grads -o J.svg   '
-        '(an expression starting with "-" goes after "--")'
+        '(an expression starting with "-" goes after "--", and every option before the "--": '
+        'minigrad draw -o L.svg -- "-a" a=1)'
     )
     parser.add_argument(
         "expression",
@@ -111,6 +141,9 @@ def run(args: argparse.Namespace) -> int:
     >>> run(parser.parse_args(["open('/etc/passwd')", "-q"]))
     2
     """
+    for bindings in (args.bindings, args.const):
+        if problem := bound_twice(bindings):
+            return _fail(problem, 2)
     leaves = {name: Value(number, name) for name, number in args.bindings}
     try:
         format(1.0, args.format)

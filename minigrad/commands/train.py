@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +35,17 @@ from minigrad.nn import MLP, Layer, Module, Neuron
 from minigrad.optim import SGD
 from minigrad.training import accuracy, fit
 
-__all__ = ["DATASETS", "Dataset", "add_arguments", "plot_losses", "run"]
+__all__ = [
+    "DATASETS",
+    "Dataset",
+    "add_arguments",
+    "momentum",
+    "non_negative_int",
+    "plot_losses",
+    "positive_float",
+    "positive_int",
+    "run",
+]
 
 
 @dataclass(frozen=True)
@@ -78,22 +90,111 @@ def _batch_size(text: str) -> int | None:
     return size
 
 
+def _integer(text: str, least: int) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        kind = "a positive" if least == 1 else "a non-negative"
+        raise argparse.ArgumentTypeError(f"expected {kind} integer, got {text!r}") from None
+    if n < least:
+        kind = "a positive" if least == 1 else "a non-negative"
+        raise argparse.ArgumentTypeError(f"must be {kind} integer, got {text!r}")
+    return n
+
+
+def positive_int(text: str) -> int:
+    """An ``argparse`` type: an integer ≥ 1 (epochs, layer sizes).
+
+    >>> positive_int("3")
+    3
+    >>> positive_int("0")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be a positive integer, got '0'
+    """
+    return _integer(text, 1)
+
+
+def non_negative_int(text: str) -> int:
+    """An ``argparse`` type: an integer ≥ 0 (the seed).
+
+    >>> non_negative_int("0")
+    0
+    """
+    return _integer(text, 0)
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def positive_float(text: str) -> float:
+    """An ``argparse`` type: a finite number > 0 (the learning rate).
+
+    >>> positive_float("0.5")
+    0.5
+    >>> positive_float("nan")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be a positive finite number, got 'nan'
+    """
+    x = _number(text)
+    if not (math.isfinite(x) and x > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
+    return x
+
+
+def momentum(text: str) -> float:
+    """An ``argparse`` type: a momentum ``0 ≤ μ < 1``.
+
+    >>> momentum("0.9")
+    0.9
+    >>> momentum("1")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be in [0, 1), got '1'
+    """
+    x = _number(text)
+    if not 0.0 <= x < 1.0:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text!r}")
+    return x
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``minigrad train``."""
+    """Options of ``minigrad train``.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> args = parser.parse_args(["--lr", "0.5", "--hidden", "8", "4", "--momentum", "0.9"])
+    >>> args.lr, args.hidden, args.momentum, args.epochs
+    (0.5, [8, 4], 0.9, None)
+    """
     parser.add_argument("--data", choices=list(DATASETS), default="digits3", help="data set (default digits3)")
-    parser.add_argument("--lr", type=float, help="learning rate (default 0.1; 1.0 for the gates)")
-    parser.add_argument("--epochs", type=int, help="passes over the training set (default 20; 5 for digits, 500 gates)")
+    parser.add_argument("--lr", type=positive_float, help="learning rate (default 0.1; 1.0 for the gates)")
+    parser.add_argument(
+        "--epochs", type=positive_int, help="passes over the training set (default 20; 5 for digits, 500 gates)"
+    )
     parser.add_argument(
         "--batch-size", type=_batch_size, default=argparse.SUPPRESS, help="examples per step, or 'full' (default 32)"
     )
-    parser.add_argument("--momentum", type=float, default=0.0, help="SGD momentum (default 0)")
+    parser.add_argument("--momentum", type=momentum, default=0.0, help="SGD momentum, 0 <= m < 1 (default 0)")
     parser.add_argument(
-        "--hidden", type=int, nargs="*", default=[], metavar="N", help="hidden layer sizes (default: none, one neuron)"
+        "--hidden",
+        type=positive_int,
+        nargs="*",
+        default=[],
+        metavar="N",
+        help="hidden layer sizes (default: none, one neuron)",
     )
     parser.add_argument(
         "--activation", choices=["relu", "tanh", "sigmoid"], default="relu", help="of the hidden layers (default relu)"
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the initial weights, split and shuffling")
+    parser.add_argument(
+        "--seed", type=non_negative_int, default=0, help="seed of the initial weights, split and shuffling"
+    )
     parser.add_argument("--out", type=Path, default=Path("runs/train"), help="output folder (default runs/train)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing")
@@ -151,8 +252,40 @@ def _write_csv(losses: list[float], steps_per_epoch: int, path: Path) -> Path:
     return path
 
 
+def _fail(message: str, status: int) -> int:
+    print(f"minigrad train: error: {message}", file=sys.stderr)
+    return status
+
+
+class _DivergedError(ValueError):
+    """Training ended with a non-finite loss or parameter."""
+
+
+def _diverged(model: Module, losses: list[float]) -> bool:
+    return not all(math.isfinite(x) for x in losses) or not all(math.isfinite(p.data) for p in model.parameters())
+
+
 def run(args: argparse.Namespace) -> int:
-    """Load the data, train, report accuracies and the final loss, write the model and the loss curve."""
+    """Load the data, train, report accuracies and the final loss, write the model and the loss curve.
+
+    Returns the exit status: 0 on success, 2 for an unusable ``--out``, 1 when training
+    diverges (the message suggests a smaller ``--lr``) or a file cannot be written; the
+    message goes to stderr as ``minigrad train: error: …``.
+    """
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        return _fail(f"--out {out}: exists and is not a folder", 2)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return _fail(f"--out {out}: cannot create the folder: {error.strerror or error}", 2)
+    try:
+        return _run(args, out)
+    except (ValueError, OSError) as error:  # _DivergedError is a ValueError
+        return _fail(str(error), 1)
+
+
+def _run(args: argparse.Namespace, out: Path) -> int:
     spec = DATASETS[args.data]
     lr = spec.lr if args.lr is None else args.lr
     epochs = spec.epochs if args.epochs is None else args.epochs
@@ -182,13 +315,21 @@ def run(args: argparse.Namespace) -> int:
 
     optimizer = SGD(model.parameters(), lr=lr, momentum=args.momentum)
     progress = False if args.no_progress or args.quiet else None
-    losses = fit(
-        model, X_train, y_train, loss_fn, optimizer,
-        epochs=epochs, batch_size=batch_size, seed=args.seed, progress=progress, description="train",
-    )  # fmt: skip
+    hint = f"try a smaller --lr than {lr:g}"
+    try:
+        losses = fit(
+            model, X_train, y_train, loss_fn, optimizer,
+            epochs=epochs, batch_size=batch_size, seed=args.seed, progress=progress, description="train",
+        )  # fmt: skip
+    except ValueError as error:
+        if _diverged(model, []) or re.search(r"\b(nan|inf)\b", str(error)):
+            raise _DivergedError(f"training diverged: the loss became nan or inf ({error}); {hint}") from None
+        raise
 
     rows = X_train.tolist()
     final_loss = loss_fn([model(x) for x in rows], y_train.tolist()).data
+    if _diverged(model, [*losses, final_loss]):
+        raise _DivergedError(f"training diverged: the loss became nan or inf; {hint}")
     train_accuracy, test_accuracy = accuracy(model, X_train, y_train), accuracy(model, X_test, y_test)
     say(f"final loss (whole training set): {final_loss:.4f}")
     say(f"train accuracy: {100 * train_accuracy:.2f} %")
@@ -199,8 +340,6 @@ def run(args: argparse.Namespace) -> int:
         momentum=args.momentum, loss=loss_name,
         final_loss=final_loss, train_accuracy=train_accuracy, test_accuracy=test_accuracy,
     )  # fmt: skip
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
     title = f"{spec.description}: {loss_name}"
     written = [
         checkpoint.save(model, out / "model.json", metadata),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import operator
 import random
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeAlias
@@ -59,20 +60,34 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _integer(x: object) -> int | None:
+    """``x`` as an ``int`` if it is an integer (Python or NumPy) but not a bool, else ``None``."""
+    if isinstance(x, bool):
+        return None
+    try:
+        return operator.index(x)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
 def batches(n: int, batch_size: int | None, rng: random.Random | None) -> list[list[int]]:
     """The example indices of each step of one epoch over ``n`` examples.
 
     ``batch_size=None`` (or ``>= n``) is one full batch, in order; otherwise the
     indices are shuffled with ``rng`` (if given) and cut into batches, the last one
-    possibly smaller. ``batch_size=1`` is one example per step.
+    possibly smaller. ``batch_size=1`` is one example per step. Any integer type works
+    (a NumPy integer too), but not a bool.
 
     >>> batches(5, 2, None)
     [[0, 1], [2, 3], [4]]
     >>> batches(3, None, random.Random(0))
     [[0, 1, 2]]
     """
-    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"batch_size must be a positive integer or None (full batch), got {batch_size!r}")
+    if batch_size is not None:
+        size = _integer(batch_size)
+        if size is None or size < 1:
+            raise ValueError(f"batch_size must be a positive integer or None (full batch), got {batch_size!r}")
+        batch_size = size
     order = list(range(n))
     if batch_size is None or batch_size >= n:
         return [order]
@@ -118,8 +133,10 @@ def fit(
         raise ValueError(f"{len(rows)} examples but {len(labels)} targets")
     if not rows:
         raise ValueError("no examples to train on")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+    count = _integer(epochs)
+    if count is None or count < 0:
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
+    epochs = count
     rng = random.Random(seed) if shuffle else None
     steps_per_epoch = len(batches(len(rows), batch_size, None))
     losses: list[float] = []

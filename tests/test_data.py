@@ -110,3 +110,18 @@ def test_standardizer_fits_on_train_only() -> None:
         Standardizer().transform(test)
     with pytest.raises(ValueError, match="3 features"):
         scaler.transform(test[:, :2])
+
+
+def test_numpy_integers_are_accepted_where_an_int_is_expected() -> None:
+    _, is_three = load_digits(np.int64(3))
+    assert np.array_equal(is_three, load_digits(3)[1])
+    assert load_digits(target=np.int32(0))[1].sum() == 178
+    X, y = make_blobs(10, centers=np.int64(3), seed=0)
+    assert np.array_equal(X, make_blobs(10, centers=3, seed=0)[0]) and set(y.tolist()) == {0, 1, 2}
+    for bad in (True, 3.0, "3"):
+        with pytest.raises(ValueError, match="digit"):
+            load_digits(bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="centre"):
+        make_blobs(10, centers=True)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="centre"):
+        make_blobs(10, centers=np.int64(0))

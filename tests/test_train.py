@@ -105,3 +105,20 @@ def test_accuracy_thresholds() -> None:
     assert accuracy(sigmoid, [[-1.0], [0.5]], [0, 1], threshold=0.9) == 0.5
     with pytest.raises(ValueError):
         accuracy(sigmoid, [[1.0]], [0, 1])
+
+
+def test_numpy_integers_are_accepted_for_epochs_and_batch_size() -> None:
+    X, y = gate("AND")
+    results = []
+    for epochs, batch_size in [(2, 1), (np.int64(2), np.int64(1)), (np.int32(2), np.uint8(1))]:
+        neuron = Neuron(2, seed=0)
+        losses = fit(neuron, X, y, binary_cross_entropy, SGD(neuron.parameters(), lr=0.5),
+                     epochs=epochs, batch_size=batch_size)  # fmt: skip
+        results.append((losses, [p.data for p in neuron.parameters()]))
+    assert len(results[0][0]) == 8 and results[1] == results[0] == results[2]
+    assert batches(5, np.int64(2), None) == [[0, 1], [2, 3], [4]]
+    neuron = Neuron(2, seed=0)
+    for bad in ({"epochs": True}, {"epochs": 2.0}, {"epochs": np.int64(-1)}, {"batch_size": True},
+                {"batch_size": 1.0}, {"batch_size": np.int64(0)}):  # fmt: skip
+        with pytest.raises(ValueError, match=r"epochs|batch_size"):
+            fit(neuron, X, y, mse, SGD(neuron.parameters(), lr=0.1), **bad)

@@ -12,7 +12,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import operator
 from importlib import resources
 
 import numpy as np
@@ -29,7 +31,7 @@ def load_digits(target: int | None = None) -> tuple[np.ndarray, np.ndarray]:
 
     ``X`` holds floats 0–16 (row by row: pixel ``8·r + c``). With ``target=None``, ``y`` is
     the digit 0–9 (ten classes); with ``target=3``, ``y`` is 1 for a 3 and 0 otherwise:
-    the binary task "is it a 3?".
+    the binary task "is it a 3?". ``target`` may be any integer type (a NumPy integer too).
 
     >>> X, y = load_digits(target=3)
     >>> int(y.sum())  # the number of 3s
@@ -42,9 +44,13 @@ def load_digits(target: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     X, labels = table[:, :-1], table[:, -1].astype(np.int64)
     if target is None:
         return X, labels
-    if isinstance(target, bool) or not isinstance(target, int) or not 0 <= target <= 9:
+    digit = None
+    if not isinstance(target, bool):
+        with contextlib.suppress(TypeError):
+            digit = operator.index(target)
+    if digit is None or not 0 <= digit <= 9:
         raise ValueError(f"target must be a digit 0-9 or None, got {target!r}")
-    return X, (labels == target).astype(np.int64)
+    return X, (labels == digit).astype(np.int64)
 
 
 def load_breast_cancer() -> tuple[np.ndarray, np.ndarray]:

@@ -10,6 +10,7 @@ draw from ``numpy.random.default_rng(seed)``, so a seed always gives the same po
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 
 import numpy as np
@@ -61,8 +62,8 @@ def make_blobs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gaussian clusters: ``y`` is the index of the centre a point was drawn around.
 
-    ``centers`` is a number of centres (drawn uniformly from ``box`` in each of
-    ``n_features`` coordinates) or their coordinates. Points are split as evenly as
+    ``centers`` is a number of centres (any integer type, a NumPy integer too; drawn
+    uniformly from ``box`` in each of ``n_features`` coordinates) or their coordinates. Points are split as evenly as
     possible between the centres and shuffled.
 
     >>> X, y = make_blobs(9, centers=[[0.0, 0.0], [5.0, 5.0], [-5.0, 5.0]], std=0.1, seed=1)
@@ -70,10 +71,16 @@ def make_blobs(
     ((9, 2), [3, 3, 3])
     """
     rng = np.random.default_rng(seed)
-    if isinstance(centers, int):
-        if centers < 1:
+    if isinstance(centers, bool):
+        raise ValueError(f"centers must be a number of centres or their coordinates, got {centers!r}")
+    try:
+        count: int | None = operator.index(centers)  # type: ignore[arg-type]
+    except TypeError:
+        count = None
+    if count is not None:
+        if count < 1:
             raise ValueError(f"make_blobs needs at least one centre, got {centers}")
-        middles = rng.uniform(box[0], box[1], size=(centers, n_features))
+        middles = rng.uniform(box[0], box[1], size=(count, n_features))
     else:
         middles = np.asarray(centers, dtype=np.float64)
         if middles.ndim != 2 or len(middles) == 0:

@@ -5,10 +5,12 @@
 
 Each notebook runs in a fresh ``python3`` kernel (the Python running this script), with
 the notebooks folder as its working directory, matplotlib's inline backend and a fixed
-hash seed. A cell that raises stops that notebook: the file is left as it was, the
-error is printed, and the exit status is 1. Volatile metadata (execution timings, the
+hash seed. A cell that raises, runs longer than ``--timeout`` seconds or kills its kernel
+stops that notebook: the file is left as it was, the error is printed, the other
+notebooks still run, and the exit status is 1. Volatile metadata (execution timings, the
 exact Python version) is not saved, so re-running unchanged notebooks does not change
-the files beyond their outputs.
+the files beyond their outputs; outputs that print wall-clock timings (notebook 03) do
+change from run to run.
 
 ``tests/test_notebooks.py`` runs every notebook with :func:`execute_notebook` on an
 in-memory copy, so the test suite and this script run notebooks the same way.
@@ -24,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 HERE = Path(__file__).resolve().parent
 CELL_TIMEOUT = 120  # seconds per cell; a whole notebook is meant to take well under a minute
@@ -50,7 +52,12 @@ def kernel_env() -> dict[str, str]:
 
 
 def execute_notebook(nb: nbformat.NotebookNode, cwd: str | os.PathLike[str], timeout: int = CELL_TIMEOUT) -> None:
-    """Execute ``nb`` in place (its cells get their outputs); a failing cell raises ``CellExecutionError``."""
+    """Execute ``nb`` in place (its cells get their outputs).
+
+    A failing cell raises ``CellExecutionError``, a cell running longer than ``timeout``
+    seconds ``CellTimeoutError``, a kernel that dies ``DeadKernelError`` (all from
+    ``nbclient.exceptions``).
+    """
     client = NotebookClient(
         nb,
         timeout=timeout,
@@ -91,6 +98,7 @@ def strip_volatile(nb: nbformat.NotebookNode) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Execute the notebooks named in ``argv`` (default: all) and save them; 1 if any failed, else 0."""
     parser = argparse.ArgumentParser(description="Execute notebooks in place and save their outputs.")
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebooks/*.ipynb")
     parser.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell (default %(default)s)")
@@ -105,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
         except CellExecutionError as error:
             failed += 1
             print(f"FAILED {path} after {time.perf_counter() - start:.1f} s:\n{error}", file=sys.stderr)
+            continue
+        except (CellTimeoutError, DeadKernelError) as error:
+            failed += 1
+            elapsed = time.perf_counter() - start
+            print(f"FAILED {path} after {elapsed:.1f} s: {type(error).__name__}: {error}", file=sys.stderr)
             continue
         strip_volatile(nb)
         nbformat.validate(nb)

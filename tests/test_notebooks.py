@@ -71,3 +71,29 @@ def test_notebook_is_committed_with_outputs(path: Path) -> None:
     errors = [o for cell in code for o in cell.outputs if o.output_type == "error"]
     assert not errors, f"{path.name} is saved with an error output"
     assert path.stat().st_size < MAX_KB * 1024, f"{path.name} is {path.stat().st_size // 1024} KB"
+
+
+def test_execute_reports_timeouts_and_dead_kernels_and_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A cell that times out or kills its kernel fails that notebook only; the others still run and are saved."""
+    cells = {
+        "a_slow.ipynb": "import time\ntime.sleep(30)",
+        "b_dies.ipynb": "import os\nos._exit(1)",
+        "c_fine.ipynb": "print(6 * 7)",
+    }
+    for name, source in cells.items():
+        nb = nbformat.v4.new_notebook()
+        nb.cells.append(nbformat.v4.new_code_cell(source))
+        nbformat.write(nb, tmp_path / name)
+    before = {name: (tmp_path / name).read_text() for name in cells}
+    status = execute.main([*(str(tmp_path / name) for name in cells), "--timeout", "3"])
+    captured = capsys.readouterr()
+    assert status == 1
+    assert f"FAILED {tmp_path / 'a_slow.ipynb'}" in captured.err and "CellTimeoutError" in captured.err
+    assert f"FAILED {tmp_path / 'b_dies.ipynb'}" in captured.err and "DeadKernelError" in captured.err
+    assert f"ok     {tmp_path / 'c_fine.ipynb'}" in captured.out
+    for name in ("a_slow.ipynb", "b_dies.ipynb"):
+        assert (tmp_path / name).read_text() == before[name]  # left as it was
+    fine = nbformat.read(tmp_path / "c_fine.ipynb", as_version=4)
+    assert fine.cells[0].outputs[0].text == "42\n"

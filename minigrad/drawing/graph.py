@@ -70,6 +70,24 @@ class Drawing(graphviz.Digraph):
         data = render(self, format or self.format)
         return data.decode(encoding) if encoding else data
 
+    def __repr__(self) -> str:
+        """A short, stable description (Jupyter shows it next to the SVG as plain text).
+
+        >>> from minigrad import Value
+        >>> x = Value(2.0, "x")
+        >>> draw(x * x)
+        <minigrad Drawing: 3 nodes, 3 edges>
+        """
+        edges = sum(1 for line in self.body if " -> " in line)
+        nodes = sum(1 for line in self.body if " -> " not in line and _is_node_line(line))
+        return f"<minigrad Drawing: {nodes} nodes, {edges} edges>"
+
+
+def _is_node_line(line: str) -> bool:
+    """Whether a line of DOT body adds a node (``v0 [label=...]``) rather than setting attributes."""
+    first = line.split(None, 1)[0] if line.strip() else "="
+    return "=" not in first and first not in ("graph", "node", "edge")
+
 
 def node_ids(root: Value) -> dict[int, str]:
     """The DOT name of every value in ``root``'s graph, keyed by ``id(value)``: ``v0``, ``v1``...

@@ -25,8 +25,8 @@ Two primitives take any number of operands: ``sum`` (:func:`sum_of`, or
 ``dot`` node instead of ``n`` multiplications and ``n`` additions. Such a node keeps
 ``_a = None``, the tuple of its ``Value`` operands (one entry per use) in ``_da``, the
 tuple of their local derivatives in ``_db`` (all 1 for ``sum``), so that ``backward``
-has one loop for both, and in ``_b`` every operand in order, plain numbers included
-(as given), which only drawings read (through :attr:`Value.operands`).
+has one loop for both, and in ``_b`` every operand in the order given, plain numbers
+included, which only drawings read (through :attr:`Value.operands`).
 
 >>> w, b = Value(2.0, "w"), Value(0.5, "b")
 >>> z = dot([w, b], [3.0, 1.0])
@@ -61,7 +61,7 @@ from minigrad.primitives import (
 
 __all__ = ["Number", "Value", "dot", "sum_of", "topological_order"]
 
-Number: TypeAlias = "int | float"
+Number: TypeAlias = int | float
 """A plain real number: int, float, bool, fractions.Fraction, NumPy scalar, ..."""
 
 _new = object.__new__
@@ -73,7 +73,8 @@ def _as_float(x: object) -> float:
         return x  # type: ignore[return-value]
     if isinstance(x, Real):
         return float(x)
-    raise TypeError(f"expected a real number (int, float, NumPy scalar), got {type(x).__name__}: {x!r}")
+    kind = type(x).__qualname__ if type(x).__module__ == "builtins" else f"{type(x).__module__}.{type(x).__qualname__}"
+    raise TypeError(f"expected a real number (int, float, NumPy scalar), got {kind}: {x!r}")
 
 
 def _binary(op: Primitive, reflected: bool = False) -> Callable[[Value, Any], Value]:
@@ -88,7 +89,7 @@ def _binary(op: Primitive, reflected: bool = False) -> Callable[[Value, Any], Va
 
     def operator(self: Value, other: Any) -> Value:
         if other.__class__ is Value:
-            if reflected:
+            if reflected:  # only reached by a direct call such as x.__rsub__(y): y - x
                 self, other = other, self
             node = _new(Value)
             node.data, node._da, node._db = rule(self.data, other.data)
@@ -111,8 +112,17 @@ def _binary(op: Primitive, reflected: bool = False) -> Callable[[Value, Any], Va
         node._mark = None
         return node
 
-    operator.__doc__ = f"``{op.name}`` node; a plain number on the other side is folded into the node."
+    name = f"__r{_DUNDER[op.name]}__" if reflected else f"__{_DUNDER[op.name]}__"
+    operator.__name__ = operator.__qualname__ = name
+    written = f"other {op.symbol} self" if reflected else f"self {op.symbol} other"
+    operator.__doc__ = (
+        f"``{op.name}`` node for ``{written}``; a plain number on the other side is folded into the node"
+        " (and kept in its place among the operands)."
+    )
     return operator
+
+
+_DUNDER = {"add": "add", "sub": "sub", "mul": "mul", "div": "truediv", "pow_xy": "pow"}
 
 
 def _unary(op: Primitive) -> Callable[[Value], Value]:
@@ -238,7 +248,7 @@ class Value:
         """
         if self._op is None:
             return ()
-        if self._op.arity is None:  # plain numbers are kept as given (dot: an int stays an int)
+        if self._op.arity is None:  # sum, dot: _b holds the operands as given, shown here as floats
             return tuple(x if x.__class__ is Value else float(x) for x in self._b)  # type: ignore[union-attr]
         pairs = ((self._a, self._da), (self._b, self._db))[: self._op.arity]
         return tuple(node if node is not None else constant for node, constant in pairs)  # type: ignore[misc]
@@ -271,10 +281,12 @@ class Value:
 
     # ------------------------------------------------------------------ the primitives
 
-    __add__ = __radd__ = _binary(ADD)
+    __add__ = _binary(ADD)
+    __radd__ = _binary(ADD, reflected=True)  # 2 + x: operands (2, x), as written
     __sub__ = _binary(SUB)
     __rsub__ = _binary(SUB, reflected=True)
-    __mul__ = __rmul__ = _binary(MUL)
+    __mul__ = _binary(MUL)
+    __rmul__ = _binary(MUL, reflected=True)
     __truediv__ = _binary(DIV)
     __rtruediv__ = _binary(DIV, reflected=True)
     __rpow__ = _binary(POW_XY, reflected=True)
@@ -330,21 +342,23 @@ class Value:
         # is set aside by the walk and added back at the end, so repeated passes accumulate.
         order, held = _walk(self, clear=True)
         self.grad = seed
-        for node in reversed(order):
-            g = node.grad
-            a = node._a
-            if a is not None:
-                a.grad += g * node._da  # type: ignore[operator]
-                b = node._b
-                if b is not None:
-                    b.grad += g * node._db  # type: ignore[operator]
-            elif node._da.__class__ is tuple:  # sum, dot: many operands
-                for parent, d in zip(node._da, node._db, strict=True):  # type: ignore[arg-type]
-                    parent.grad += g * d
-            elif node._b is not None:  # a plain number first: c - x, c / x, c ** x
-                node._b.grad += g * node._db  # type: ignore[operator, union-attr]
-        for node, before in held:
-            node.grad += before
+        try:
+            for node in reversed(order):
+                g = node.grad
+                a = node._a
+                if a is not None:  # one or two operands: x * y, x * 3, exp(x)
+                    a.grad += g * node._da  # type: ignore[operator]
+                    b = node._b
+                    if b is not None:
+                        b.grad += g * node._db  # type: ignore[operator]
+                elif node._da.__class__ is tuple:  # sum, dot: the operands in _da, their derivatives in _db
+                    for parent, d in zip(node._da, node._db, strict=True):  # type: ignore[arg-type]
+                        parent.grad += g * d
+                elif node._b is not None:  # a plain number first: 2 - x, 2 / x, 2 ** x (a leaf has neither)
+                    node._b.grad += g * node._db  # type: ignore[operator, union-attr]
+        finally:  # even when interrupted, what earlier passes left is not lost
+            for node, before in held:
+                node.grad += before
 
     def zero_grad(self) -> None:
         """Set ``.grad = 0.0`` on this node and every node it was computed from.
@@ -359,10 +373,10 @@ class Value:
 def sum_of(terms: Iterable[Value | Number]) -> Value | float:
     """``t1 + t2 + … + tn`` as one ``sum`` node with an edge from every ``Value`` term.
 
-    The ``Value`` terms are added left to right after the plain numbers (whose sum is
-    folded into the node), exactly as a chain of ``+`` would; the local derivative for
-    every term is 1. A term used twice gets two edges. With no ``Value`` among the terms
-    the result is a plain float.
+    Each term is a ``Value`` or a plain number. The terms are added left to right, in the
+    order given, exactly as the chain ``t1 + t2 + … + tn`` would; the local derivative
+    for every ``Value`` term is 1. A term used twice gets two edges. With no ``Value``
+    among the terms the result is a plain float (0.0 for no terms).
 
     >>> w, x, b = Value(2.0, "w"), Value(3.0, "x"), Value(1.0, "b")
     >>> z = sum_of([w * x, b, 0.5])
@@ -371,19 +385,14 @@ def sum_of(terms: Iterable[Value | Number]) -> Value | float:
     >>> z.backward(); w.grad, b.grad
     (3.0, 1.0)
     """
-    nodes: list[Value] = []
-    constant = 0.0
-    for term in terms:
-        if term.__class__ is Value:
-            nodes.append(term)  # type: ignore[arg-type]
-        else:
-            constant += _as_float(term)
-    if not nodes:
-        return constant
-    parents = tuple(nodes)
-    out = SUM.rule(constant, *(n.data for n in nodes)) if constant else SUM.rule(*(n.data for n in nodes))
-    operands = (*parents, constant) if constant else parents
-    return _many(SUM, out[0], operands, parents, out[2:] if constant else out[1:])  # nothing flows into the constant
+    operands = tuple(terms)
+    if not operands:
+        return 0.0
+    out = SUM.rule(*[t.data if t.__class__ is Value else _as_float(t) for t in operands])
+    is_node = [t.__class__ is Value for t in operands]
+    if not any(is_node):
+        return out[0]  # type: ignore[no-any-return]
+    return _many(SUM, out[0], operands, tuple(compress(operands, is_node)), tuple(compress(out[1:], is_node)))
 
 
 def dot(xs: Iterable[Value | Number], ys: Iterable[Value | Number]) -> Value | float:

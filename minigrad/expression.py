@@ -214,8 +214,8 @@ def build(
     text, or computed — must be finite: a non-finite one is an :class:`ExpressionError`.
 
     >>> L = build("L = -(y*log(p))", {"p": 0.5}, constants={"y": 1})
-    >>> [type(x).__name__ for x in L.parents[0].operands]
-    ['Value', 'float']
+    >>> [type(x).__name__ for x in L.parents[0].operands]  # y * log(p): the constant y, then a node
+    ['float', 'Value']
 
     >>> v = build("u = b*c; v = a + u; J = 3*v", {"a": 5, "b": 3, "c": 2})
     >>> [(p.label, p.data) for p in v.parents]

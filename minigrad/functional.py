@@ -20,9 +20,9 @@ from minigrad.primitives import EXP, LOG, RELU, SIGMOID, TANH, Primitive
 
 __all__ = ["GradCheck", "check_grad", "exp", "grad", "log", "relu", "sigmoid", "tanh", "value_and_grad"]
 
-Argument: TypeAlias = "Number | Sequence[Number]"
+Argument: TypeAlias = Number | Sequence[Number]
 """An argument of a differentiated function: a number, or a flat sequence of numbers."""
-Gradient: TypeAlias = "float | list[float]"
+Gradient: TypeAlias = float | list[float]
 
 
 def _apply(op: Primitive, x: Value | Number) -> Value | float:

@@ -36,7 +36,7 @@ __all__ = [
     "softmax",
 ]
 
-Scalar: TypeAlias = "Value | Number"
+Scalar: TypeAlias = Value | Number
 """A prediction: a ``Value`` (differentiated) or a plain number (a constant)."""
 
 LOG_CLAMP = -100.0

@@ -61,10 +61,10 @@ __all__ = [
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 """The activations a neuron can apply to ``w·x + b``; ``linear`` applies none."""
 
-Seed: TypeAlias = "int | random.Random"
+Seed: TypeAlias = int | random.Random
 """An integer seed, or a ``random.Random`` to draw from (and advance)."""
 
-Inputs: TypeAlias = "Sequence[Value | Number]"
+Inputs: TypeAlias = Sequence[Value | Number]
 """One example: a sequence of plain numbers or ``Value`` s."""
 
 

@@ -28,7 +28,7 @@ from minigrad.optim import SGD
 
 __all__ = ["Loss", "accuracy", "batches", "fit", "predict"]
 
-Loss: TypeAlias = "Callable[[list[Any], list[Any]], Value]"
+Loss: TypeAlias = Callable[[list[Any], list[Any]], Value]
 """A loss: ``loss(predictions, targets)`` over a batch, returning one ``Value`` (see :mod:`minigrad.losses`)."""
 
 

@@ -77,7 +77,7 @@ def test_canonical_graph_has_every_value_op_constant_and_edge() -> None:
     ids = node_ids(nodes["J"])
     constant = next(n for n in dot.nodes if "_op_c" in n)
     assert "label=3" in dot.nodes[constant]
-    assert [tail for tail, _ in dot.into(f"{ids[id(nodes['J'])]}_op")] == [ids[id(nodes["v"])], constant]
+    assert [tail for tail, _ in dot.into(f"{ids[id(nodes['J'])]}_op")] == [constant, ids[id(nodes["v"])]]  # 3 * v
 
 
 def test_a_times_a_draws_two_edges_into_the_op() -> None:
@@ -280,7 +280,7 @@ def test_path_drawing_highlights_each_path_and_sums_them() -> None:
 # ------------------------------------------------------------------ random DAGs
 
 UNARY = ("tanh", "sigmoid", "neg", "exp_small")
-BINARY = ("add", "sub", "mul", "mul_const", "const_sub", "div_safe")
+BINARY = ("add", "sub", "mul", "mul_const", "const_sub", "div_safe", "sum", "dot", "pow_xy", "const_pow")
 
 
 @st.composite
@@ -322,6 +322,14 @@ def run_program(leaves: list[float], steps: list[tuple[str, int, int, float]]) -
             out = c * x
         elif op == "const_sub":
             out = c - x
+        elif op == "sum":
+            out = minigrad.sum([x, c, y, x])
+        elif op == "dot":
+            out = minigrad.dot([x, y, c], [y.tanh(), x, x])
+        elif op == "pow_xy":
+            out = (x.sigmoid() + 0.5) ** y.tanh()
+        elif op == "const_pow":
+            out = 1.5 ** x.tanh()
         else:
             out = x / (y.sigmoid() + 0.5)
         pool.append(out)

@@ -160,19 +160,20 @@ def test_relu_derivative_at_zero_is_zero_as_in_pytorch() -> None:
 def test_sum_of_many_terms(xs: list[float], c: float) -> None:
     """One node for the sum: value as a chain of + gives it (bit for bit), derivative 1 per term."""
     values = [Value(x) for x in xs]
-    out = minigrad.sum([*values, c])
-    chain = c
-    for x in xs:
+    out = minigrad.sum([values[0], c, *values[1:]])  # a plain number among the terms stays in its place
+    chain = xs[0] + c
+    for x in xs[1:]:
         chain = chain + x
-    assert out.op == "sum" and out.data == chain
+    assert out.op == "sum" and out.data == chain == (sum([values[0], c, *values[1:]])).data
     assert out.parents == tuple(values) and out.local_grads == (1.0,) * len(xs)
-    assert out.operands == ((*values, c) if c else tuple(values))
+    assert out.operands == (values[0], c, *values[1:])
     (out * out).backward()
     for v in values:
         assert v.grad == 2 * out.data
 
         def squared_sum(t: float, moved: Value = v) -> float:
-            return minigrad.sum([c, *(t if u is moved else u.data for u in values)]) ** 2  # type: ignore[operator]
+            moved_values = [t if u is moved else u.data for u in values]
+            return minigrad.sum([moved_values[0], c, *moved_values[1:]]) ** 2  # type: ignore[operator]
 
         assert close(v.grad, central(squared_sum, v.data), 1e-5)
 

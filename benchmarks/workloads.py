@@ -197,24 +197,37 @@ def _micrograd_log(v: Any) -> Any:
 def micrograd_logreg(data: LogRegData) -> Outcome:
     from micrograd.engine import Value
 
-    w = [Value(v) for v in data.w]
-    b = Value(data.b)
-    total = 0.0
-    for x, y in zip(data.X, data.Y):
-        z = b
-        for wj, xj in zip(w, x):
-            z = z + wj * xj
-        p = _micrograd_sigmoid(z)
-        total = -(y * _micrograd_log(p) + (1 - y) * _micrograd_log(1 - p)) + total
-    loss = total * (1.0 / len(data.X))
-    loss.backward()
-    return loss.data, [v.grad for v in w] + [b.grad], loss
+    return chained_logreg(Value, _micrograd_sigmoid, _micrograd_log, data)
 
 
 def micrograd_mlp(data: MLPData) -> Outcome:
     from micrograd.engine import Value
 
-    layers = [[([Value(v) for v in w], Value(b)) for w, b in layer] for layer in data.layers]
+    return chained_mlp(Value, data)
+
+
+# ------------------------------------------------- the same model with + and * only (micrograd's code)
+
+
+def chained_logreg(value: Any, sigmoid: Callable[[Any], Any], log: Callable[[Any], Any], data: LogRegData) -> Outcome:
+    """Logistic regression as micrograd's users write it: ``z = b; z = z + w * x`` and a running total."""
+    w = [value(v) for v in data.w]
+    b = value(data.b)
+    total = 0.0
+    for x, y in zip(data.X, data.Y):
+        z = b
+        for wj, xj in zip(w, x):
+            z = z + wj * xj
+        p = sigmoid(z)
+        total = -(y * log(p) + (1 - y) * log(1 - p)) + total
+    loss = total * (1.0 / len(data.X))
+    loss.backward()
+    return loss.data, [v.grad for v in w] + [b.grad], loss
+
+
+def chained_mlp(value: Any, data: MLPData) -> Outcome:
+    """The MLP as micrograd's users write it: every neuron a chain of ``+`` and ``*``."""
+    layers = [[([value(v) for v in w], value(b)) for w, b in layer] for layer in data.layers]
     last = len(layers) - 1
     loss = 0.0
     for x, y in zip(data.X, data.Y):
@@ -232,6 +245,18 @@ def micrograd_mlp(data: MLPData) -> Outcome:
     loss = loss * (1.0 / len(data.X))
     loss.backward()
     return loss.data, [p.grad for layer in layers for w, b in layer for p in (*w, b)], loss
+
+
+def minigrad_chained_logreg(data: LogRegData) -> Outcome:
+    from minigrad import Value
+
+    return chained_logreg(Value, Value.sigmoid, Value.log, data)
+
+
+def minigrad_chained_mlp(data: MLPData) -> Outcome:
+    from minigrad import Value
+
+    return chained_mlp(Value, data)
 
 
 # ---------------------------------------------------------------------------- PyTorch
@@ -368,8 +393,12 @@ def floats_mlp(data: MLPData) -> Outcome:
 
 WORKLOADS = ("chain", "logreg", "mlp")
 
+MINIGRAD_CHAINED = "minigrad, + and × only"
+"""minigrad running micrograd's model code (no ``dot``/``sum`` nodes): the same graph as micrograd's."""
+
 ENGINES: dict[str, dict[str, Callable[..., Outcome]]] = {
     "minigrad": {"chain": minigrad_chain, "logreg": minigrad_logreg, "mlp": minigrad_mlp},
+    MINIGRAD_CHAINED: {"chain": minigrad_chain, "logreg": minigrad_chained_logreg, "mlp": minigrad_chained_mlp},
     "micrograd": {"chain": micrograd_chain, "logreg": micrograd_logreg, "mlp": micrograd_mlp},
     "torch": {"chain": torch_chain, "logreg": torch_logreg, "mlp": torch_mlp},
     "floats": {"chain": floats_chain, "logreg": floats_logreg, "mlp": floats_mlp},
@@ -378,7 +407,7 @@ ENGINES: dict[str, dict[str, Callable[..., Outcome]]] = {
 
 def available_engines(torch: bool = True) -> list[str]:
     """The engines importable here, minigrad first and floats last (``torch=False``: leave PyTorch out)."""
-    names = ["minigrad"]
+    names = ["minigrad", MINIGRAD_CHAINED]
     for name, module in (("micrograd", "micrograd.engine"), ("torch", "torch")):
         if name == "torch" and not torch:
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -88,6 +89,21 @@ def is_sequence(x: object) -> bool:
     if isinstance(x, Sequence):
         return not isinstance(x, (str, bytes))
     return hasattr(x, "__array__") and getattr(x, "ndim", 0) > 0
+
+
+def as_integer(x: object) -> int | None:
+    """``x`` as an ``int`` if it is an integer (Python or NumPy) but not a bool, else ``None``.
+
+    >>> import numpy as np
+    >>> as_integer(3), as_integer(np.int64(3)), as_integer(True), as_integer(3.0)
+    (3, 3, None, None)
+    """
+    if isinstance(x, bool):
+        return None
+    try:
+        return operator.index(x)  # type: ignore[arg-type]
+    except TypeError:
+        return None
 
 
 def _to_values(arg: Argument) -> Value | list[Value]:

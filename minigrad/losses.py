@@ -23,7 +23,7 @@ from numbers import Real
 from typing import TypeAlias
 
 from minigrad.engine import Number, Value, sum_of
-from minigrad.functional import is_sequence
+from minigrad.functional import as_integer, is_sequence
 
 __all__ = [
     "LOG_CLAMP",
@@ -214,9 +214,9 @@ def softmax(logits: Sequence[Scalar]) -> list[Value]:
 
 
 def _class_index(target: object, classes: int) -> int:
-    if isinstance(target, bool) or not hasattr(target, "__index__"):
+    index = as_integer(target)
+    if index is None:
         raise TypeError(f"cross_entropy needs an integer class index, got {type(target).__name__}: {target!r}")
-    index = int(target)  # type: ignore[arg-type]
     if not 0 <= index < classes:
         raise ValueError(f"class index {index} is out of range for {classes} logits")
     return index

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import operator
 import random
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeAlias
@@ -23,6 +22,7 @@ from typing import Any, TypeAlias
 from tqdm import tqdm
 
 from minigrad.engine import Value
+from minigrad.functional import as_integer
 from minigrad.nn import Module
 from minigrad.optim import SGD
 
@@ -60,16 +60,6 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _integer(x: object) -> int | None:
-    """``x`` as an ``int`` if it is an integer (Python or NumPy) but not a bool, else ``None``."""
-    if isinstance(x, bool):
-        return None
-    try:
-        return operator.index(x)  # type: ignore[arg-type]
-    except TypeError:
-        return None
-
-
 def batches(n: int, batch_size: int | None, rng: random.Random | None) -> list[list[int]]:
     """The example indices of each step of one epoch over ``n`` examples.
 
@@ -84,7 +74,7 @@ def batches(n: int, batch_size: int | None, rng: random.Random | None) -> list[l
     [[0, 1, 2]]
     """
     if batch_size is not None:
-        size = _integer(batch_size)
+        size = as_integer(batch_size)
         if size is None or size < 1:
             raise ValueError(f"batch_size must be a positive integer or None (full batch), got {batch_size!r}")
         batch_size = size
@@ -133,7 +123,7 @@ def fit(
         raise ValueError(f"{len(rows)} examples but {len(labels)} targets")
     if not rows:
         raise ValueError("no examples to train on")
-    count = _integer(epochs)
+    count = as_integer(epochs)
     if count is None or count < 0:
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
     epochs = count

@@ -12,12 +12,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import gzip
-import operator
 from importlib import resources
 
 import numpy as np
+
+from minigrad.functional import as_integer
 
 __all__ = ["load_breast_cancer", "load_digits"]
 
@@ -44,10 +44,7 @@ def load_digits(target: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     X, labels = table[:, :-1], table[:, -1].astype(np.int64)
     if target is None:
         return X, labels
-    digit = None
-    if not isinstance(target, bool):
-        with contextlib.suppress(TypeError):
-            digit = operator.index(target)
+    digit = as_integer(target)
     if digit is None or not 0 <= digit <= 9:
         raise ValueError(f"target must be a digit 0-9 or None, got {target!r}")
     return X, (labels == digit).astype(np.int64)

@@ -10,10 +10,11 @@ draw from ``numpy.random.default_rng(seed)``, so a seed always gives the same po
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Sequence
 
 import numpy as np
+
+from minigrad.functional import as_integer
 
 __all__ = ["make_blobs", "make_moons"]
 
@@ -73,10 +74,7 @@ def make_blobs(
     rng = np.random.default_rng(seed)
     if isinstance(centers, bool):
         raise ValueError(f"centers must be a number of centres or their coordinates, got {centers!r}")
-    try:
-        count: int | None = operator.index(centers)  # type: ignore[arg-type]
-    except TypeError:
-        count = None
+    count = as_integer(centers)
     if count is not None:
         if count < 1:
             raise ValueError(f"make_blobs needs at least one centre, got {centers}")

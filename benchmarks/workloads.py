@@ -109,12 +109,7 @@ def mlp_ops(data: MLPData) -> int:
 def minigrad_chain(n: int) -> Outcome:
     from minigrad import Value
 
-    x0 = Value(1.0)
-    x = x0
-    for _ in range(n):
-        x = x * CHAIN_FACTOR + CHAIN_SHIFT
-    x.backward()
-    return x.data, [x0.grad], x
+    return scalar_outcome(*chained_chain(Value, n))
 
 
 def minigrad_logreg(data: LogRegData) -> Outcome:
@@ -161,12 +156,7 @@ def minigrad_mlp(data: MLPData) -> Outcome:
 def micrograd_chain(n: int) -> Outcome:
     from micrograd.engine import Value
 
-    x0 = Value(1.0)
-    x = x0
-    for _ in range(n):
-        x = x * CHAIN_FACTOR + CHAIN_SHIFT
-    x.backward()
-    return x.data, [x0.grad], x
+    return scalar_outcome(*chained_chain(Value, n))
 
 
 def _micrograd_sigmoid(v: Any) -> Any:
@@ -197,22 +187,35 @@ def _micrograd_log(v: Any) -> Any:
 def micrograd_logreg(data: LogRegData) -> Outcome:
     from micrograd.engine import Value
 
-    return chained_logreg(Value, _micrograd_sigmoid, _micrograd_log, data)
+    return scalar_outcome(*chained_logreg(Value, _micrograd_sigmoid, _micrograd_log, data))
 
 
 def micrograd_mlp(data: MLPData) -> Outcome:
     from micrograd.engine import Value
 
-    return chained_mlp(Value, data)
+    return scalar_outcome(*chained_mlp(Value, Value.relu, data))
 
 
-# ------------------------------------------------- the same model with + and * only (micrograd's code)
+# ---------------------------- the model with + and * only: micrograd's code, run by all but minigrad's own rows
 
 
-def chained_logreg(value: Any, sigmoid: Callable[[Any], Any], log: Callable[[Any], Any], data: LogRegData) -> Outcome:
-    """Logistic regression as micrograd's users write it: ``z = b; z = z + w * x`` and a running total."""
-    w = [value(v) for v in data.w]
-    b = value(data.b)
+def chained_chain(leaf: Callable[[float], Any], n: int) -> tuple[Any, list[Any]]:
+    """The chain x ← x·1.0001 + 0.5, n steps, forward and backward: ``(output, [x0])``."""
+    x0 = leaf(1.0)
+    x = x0
+    for _ in range(n):
+        x = x * CHAIN_FACTOR + CHAIN_SHIFT
+    x.backward()
+    return x, [x0]
+
+
+def chained_logreg(
+    leaf: Callable[[float], Any], sigmoid: Callable[[Any], Any], log: Callable[[Any], Any], data: LogRegData
+) -> tuple[Any, list[Any]]:
+    """Logistic regression as micrograd's users write it (``z = b; z = z + w * x``, a running total):
+    ``(loss, parameters)`` after backward."""
+    w = [leaf(v) for v in data.w]
+    b = leaf(data.b)
     total = 0.0
     for x, y in zip(data.X, data.Y):
         z = b
@@ -222,12 +225,13 @@ def chained_logreg(value: Any, sigmoid: Callable[[Any], Any], log: Callable[[Any
         total = -(y * log(p) + (1 - y) * log(1 - p)) + total
     loss = total * (1.0 / len(data.X))
     loss.backward()
-    return loss.data, [v.grad for v in w] + [b.grad], loss
+    return loss, [*w, b]
 
 
-def chained_mlp(value: Any, data: MLPData) -> Outcome:
-    """The MLP as micrograd's users write it: every neuron a chain of ``+`` and ``*``."""
-    layers = [[([value(v) for v in w], value(b)) for w, b in layer] for layer in data.layers]
+def chained_mlp(leaf: Callable[[float], Any], relu: Callable[[Any], Any], data: MLPData) -> tuple[Any, list[Any]]:
+    """The MLP as micrograd's users write it, every neuron a chain of ``+`` and ``*``:
+    ``(loss, parameters)`` after backward."""
+    layers = [[([leaf(v) for v in w], leaf(b)) for w, b in layer] for layer in data.layers]
     last = len(layers) - 1
     loss = 0.0
     for x, y in zip(data.X, data.Y):
@@ -238,25 +242,30 @@ def chained_mlp(value: Any, data: MLPData) -> Outcome:
                 s = b
                 for wj, hj in zip(w, h):
                     s = s + wj * hj
-                out.append(s.relu() if i < last else s)
+                out.append(relu(s) if i < last else s)
             h = out
         d = h[0] - y
         loss = d * d + loss
     loss = loss * (1.0 / len(data.X))
     loss.backward()
-    return loss.data, [p.grad for layer in layers for w, b in layer for p in (*w, b)], loss
+    return loss, [p for layer in layers for w, b in layer for p in (*w, b)]
+
+
+def scalar_outcome(root: Any, parameters: list[Any]) -> Outcome:
+    """The outcome of a minigrad or micrograd run (``.data`` and ``.grad`` are floats)."""
+    return root.data, [p.grad for p in parameters], root
 
 
 def minigrad_chained_logreg(data: LogRegData) -> Outcome:
     from minigrad import Value
 
-    return chained_logreg(Value, Value.sigmoid, Value.log, data)
+    return scalar_outcome(*chained_logreg(Value, Value.sigmoid, Value.log, data))
 
 
 def minigrad_chained_mlp(data: MLPData) -> Outcome:
     from minigrad import Value
 
-    return chained_mlp(Value, data)
+    return scalar_outcome(*chained_mlp(Value, Value.relu, data))
 
 
 # ---------------------------------------------------------------------------- PyTorch
@@ -266,55 +275,26 @@ def _leaf(torch: Any, v: float) -> Any:
     return torch.tensor(v, dtype=torch.float64, requires_grad=True)
 
 
+def _torch_outcome(root: Any, parameters: list[Any]) -> Outcome:
+    return root.item(), [p.grad.item() for p in parameters], root
+
+
 def torch_chain(n: int) -> Outcome:
     import torch
 
-    x0 = _leaf(torch, 1.0)
-    x = x0
-    for _ in range(n):
-        x = x * CHAIN_FACTOR + CHAIN_SHIFT
-    x.backward()
-    return x.item(), [x0.grad.item()], x
+    return _torch_outcome(*chained_chain(lambda v: _leaf(torch, v), n))
 
 
 def torch_logreg(data: LogRegData) -> Outcome:
     import torch
 
-    w = [_leaf(torch, v) for v in data.w]
-    b = _leaf(torch, data.b)
-    total = 0.0
-    for x, y in zip(data.X, data.Y):
-        z = b
-        for wj, xj in zip(w, x):
-            z = z + wj * xj
-        p = torch.sigmoid(z)
-        total = -(y * torch.log(p) + (1 - y) * torch.log(1 - p)) + total
-    loss = total * (1.0 / len(data.X))
-    loss.backward()
-    return loss.item(), [v.grad.item() for v in w] + [b.grad.item()], loss
+    return _torch_outcome(*chained_logreg(lambda v: _leaf(torch, v), torch.sigmoid, torch.log, data))
 
 
 def torch_mlp(data: MLPData) -> Outcome:
     import torch
 
-    layers = [[([_leaf(torch, v) for v in w], _leaf(torch, b)) for w, b in layer] for layer in data.layers]
-    last = len(layers) - 1
-    loss = 0.0
-    for x, y in zip(data.X, data.Y):
-        h = x
-        for i, layer in enumerate(layers):
-            out = []
-            for w, b in layer:
-                s = b
-                for wj, hj in zip(w, h):
-                    s = s + wj * hj
-                out.append(torch.relu(s) if i < last else s)
-            h = out
-        d = h[0] - y
-        loss = d * d + loss
-    loss = loss * (1.0 / len(data.X))
-    loss.backward()
-    return loss.item(), [p.grad.item() for layer in layers for w, b in layer for p in (*w, b)], loss
+    return _torch_outcome(*chained_mlp(lambda v: _leaf(torch, v), torch.relu, data))
 
 
 # ---------------------------------------------------------------------------- plain floats

@@ -103,13 +103,12 @@ class GradientPath:
         return self.describe()
 
 
-def _reaching(root: Value, start: Value) -> set[int]:
-    """Ids of the nodes of ``root``'s graph that depend on ``start`` (``start`` included)."""
-    reach: set[int] = set()
+def _path_counts(root: Value, start: Value) -> dict[int, int]:
+    """For every node of ``root``'s graph (by id), how many paths lead to it from ``start``."""
+    counts: dict[int, int] = {}
     for node in topological_order(root):
-        if node is start or any(id(p) in reach for p in node.parents):
-            reach.add(id(node))
-    return reach
+        counts[id(node)] = 1 if node is start else sum(counts[id(p)] for p in node.parents)
+    return counts
 
 
 def count_paths(root: Value, start: Value) -> int:
@@ -123,13 +122,7 @@ def count_paths(root: Value, start: Value) -> int:
     >>> count_paths(y, x)
     1125899906842624
     """
-    counts: dict[int, int] = {}
-    for node in topological_order(root):
-        if node is start:
-            counts[id(node)] = 1
-        else:
-            counts[id(node)] = sum(counts[id(p)] for p in node.parents)
-    return counts.get(id(root), 0)
+    return _path_counts(root, start)[id(root)]
 
 
 def gradient_paths(root: Value, start: Value, *, limit: int | None = DEFAULT_PATH_LIMIT) -> list[GradientPath]:
@@ -157,8 +150,9 @@ def gradient_paths(root: Value, start: Value, *, limit: int | None = DEFAULT_PAT
     ...
     minigrad.drawing.paths.TooManyPathsError: 1,099,511,627,776 paths lead from x to the output, more than the limit ...
     """
+    counts = _path_counts(root, start)
     if limit is not None:
-        n = count_paths(root, start)
+        n = counts[id(root)]
         if n > limit:
             raise TooManyPathsError(
                 f"{n:,} paths lead from {node_name(start)} to the output, more than the limit of {limit:,}; "
@@ -166,12 +160,12 @@ def gradient_paths(root: Value, start: Value, *, limit: int | None = DEFAULT_PAT
                 "paths one by one, it adds where they merge): pass a larger limit= or limit=None, "
                 "or choose a node closer to the output"
             )
-    return list(_walk(root, start))
+    return list(_walk(root, start, {i for i, n in counts.items() if n}))
 
 
-def _walk(root: Value, start: Value) -> Iterator[GradientPath]:
-    """Depth-first from ``root`` back to ``start`` without recursion, in parent order."""
-    reach = _reaching(root, start)
+def _walk(root: Value, start: Value, reach: set[int]) -> Iterator[GradientPath]:
+    """Depth-first from ``root`` back to ``start`` through the nodes in ``reach`` (the ids of those
+    that depend on ``start``), without recursion, in parent order."""
     if id(root) not in reach:
         return
     # Each stack entry: a node and the next parent index to try; ``trail`` holds the

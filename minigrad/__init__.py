@@ -12,26 +12,60 @@ from minigrad import losses, nn, optim
 from minigrad.drawing import GradientPath, draw, gradient_paths, save_svg, to_svg
 from minigrad.engine import Value, dot, topological_order
 from minigrad.engine import sum_of as sum  # noqa: A004 - minigrad.sum, like numpy.sum and torch.sum
-from minigrad.functional import GradCheck, check_grad, exp, grad, log, relu, sigmoid, tanh, value_and_grad
+from minigrad.functional import GradCheck, check_grad, grad, hessian, jvp, value_and_grad
+from minigrad.functions import (
+    abs,  # noqa: A004 - minigrad.abs, like numpy.abs
+    cos,
+    cosh,
+    exp,
+    expm1,
+    log,
+    log1p,
+    maximum,
+    minimum,
+    relu,
+    sigmoid,
+    sin,
+    sinh,
+    sqrt,
+    tan,
+    tanh,
+)
+from minigrad.primitives import Primitive, primitive
 
 __all__ = [
     "GradCheck",
     "GradientPath",
+    "Primitive",
     "Value",
+    "abs",
     "check_grad",
+    "cos",
+    "cosh",
     "dot",
     "draw",
     "exp",
+    "expm1",
     "grad",
     "gradient_paths",
+    "hessian",
+    "jvp",
     "log",
+    "log1p",
     "losses",
+    "maximum",
+    "minimum",
     "nn",
     "optim",
+    "primitive",
     "relu",
     "save_svg",
     "sigmoid",
+    "sin",
+    "sinh",
+    "sqrt",
     "sum",
+    "tan",
     "tanh",
     "to_svg",
     "topological_order",

@@ -1,70 +1,71 @@
 """The ``Value`` node and reverse-mode differentiation over the graph it records.
 
-Every arithmetic operation on a ``Value`` makes a new node that remembers its operation,
-its operands and the local derivative ∂out/∂operand of each, computed once, when the
-node is made, by the operation's rule in :mod:`minigrad.primitives`. ``backward`` then
-walks the graph once, from the output towards the leaves, multiplying along each path
-and adding where paths merge.
+Every operation on a ``Value`` makes a new node that remembers
+
+- ``primitive``: the operation (:mod:`minigrad.primitives`),
+- ``operands``: what it was applied to, in order (``Value`` nodes, or plain numbers),
+- ``parents``: the ``Value`` operands, one entry per use,
+- ``local_grads``: ∂node/∂parent for each parent, computed once, when the node is made,
+  by the primitive's rule.
+
+``backward`` then visits the nodes from the output towards the leaves and sends each
+node's gradient to its parents, multiplied by the local derivative: along a path the
+factors multiply, and where paths merge the contributions add up.
 
 >>> a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
 >>> J = 3 * (a + b * c)
 >>> J.backward()
 >>> J.data, a.grad, b.grad, c.grad
 (33.0, 3.0, 6.0, 9.0)
-
-How a node is stored, for speed (see ``benchmarks/README.md``): instead of a tuple of
-parents and a tuple of local derivatives, every node has two operand slots ``_a`` and
-``_b`` and two derivative slots ``_da`` and ``_db``. A slot pair is empty (``None``) when
-the operation has fewer operands. When an operand is a plain number (``x * 3``), no node
-is made for it: its operand slot holds ``None`` and its derivative slot, which no
-gradient would ever read, holds the number itself, so drawings can still show it.
-
-Two primitives take any number of operands: ``sum`` (:func:`sum_of`, or
-``minigrad.sum``), one node for ``t1 + … + tn``, and ``dot`` (:func:`dot`, or
-``minigrad.dot``), one node for ``x1·y1 + … + xn·yn``: a neuron's ``w·x + b`` is one
-``dot`` node instead of ``n`` multiplications and ``n`` additions. Such a node keeps
-``_a = None``, the tuple of its ``Value`` operands (one entry per use) in ``_da``, the
-tuple of their local derivatives in ``_db`` (all 1 for ``sum``), so that ``backward``
-has one loop for both, and in ``_b`` every operand in the order given, plain numbers
-included, which only drawings read (through :attr:`Value.operands`).
-
->>> w, b = Value(2.0, "w"), Value(0.5, "b")
->>> z = dot([w, b], [3.0, 1.0])
->>> z._a, z._da == (w, b), z._db, z._b[1]
-(None, True, (3.0, 1.0), 3.0)
+>>> J.operands, J.parents, J.local_grads
+((3.0, Value(data=11.0, grad=3.0)), (Value(data=11.0, grad=3.0),), (3.0,))
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from itertools import compress
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from numbers import Real
 from typing import Any, TypeAlias
 
+from minigrad import scalar
 from minigrad.primitives import (
+    ABS,
     ADD,
+    COS,
+    COSH,
     DIV,
     DOT,
     EXP,
+    EXPM1,
     LOG,
+    LOG1P,
     MUL,
     NEG,
     POW,
     POW_XY,
     RELU,
     SIGMOID,
+    SIN,
+    SINH,
+    SQRT,
     SUB,
     SUM,
+    TAN,
     TANH,
     Primitive,
 )
 
-__all__ = ["Number", "Value", "dot", "sum_of", "topological_order"]
+__all__ = ["Number", "Value", "apply", "backpropagate", "dot", "sum_of", "topological_order", "watch_reads"]
 
 Number: TypeAlias = int | float
 """A plain real number: int, float, bool, fractions.Fraction, NumPy scalar, ..."""
 
-_new = object.__new__
+Grad: TypeAlias = "float | Value"
+"""A gradient: a float, or a ``Value`` after ``backward(create_graph=True)``."""
+
+_lock = threading.RLock()  # one backward pass at a time: threads that share nodes get a sequential run's sums
 
 
 def _as_float(x: object) -> float:
@@ -77,87 +78,12 @@ def _as_float(x: object) -> float:
     raise TypeError(f"expected a real number (int, float, NumPy scalar), got {kind}: {x!r}")
 
 
-def _binary(op: Primitive, reflected: bool = False) -> Callable[[Value, Any], Value]:
-    """The operator method for a two-operand primitive (``reflected``: for ``2 - x`` and the like).
-
-    This is the engine's hottest code: every ``+`` and ``*`` runs it. The new node is
-    filled in right here, slot by slot, rather than by ``Value.__init__`` or a helper
-    function: each Python call saved is ~10 % of the cost of making a node (see
-    ``benchmarks/README.md``).
-    """
-    rule = op.rule
-
-    def operator(self: Value, other: Any) -> Value:
-        if other.__class__ is Value:
-            if reflected:  # only reached by a direct call such as x.__rsub__(y): y - x
-                self, other = other, self
-            node = _new(Value)
-            node.data, node._da, node._db = rule(self.data, other.data)
-            node._a = self
-            node._b = other
-        else:
-            c = other if other.__class__ is float else _operand(other)
-            if c is None:
-                return NotImplemented
-            node = _new(Value)
-            if reflected:  # c - self: the constant is the first operand
-                node.data, _, node._db = rule(c, self.data)
-                node._a, node._da, node._b = None, c, self
-            else:
-                node.data, node._da, _ = rule(self.data, c)
-                node._a, node._b, node._db = self, None, c
-        node.grad = 0.0
-        node.label = ""
-        node._op = op
-        node._mark = None
-        return node
-
-    name = f"__r{_DUNDER[op.name]}__" if reflected else f"__{_DUNDER[op.name]}__"
-    operator.__name__ = operator.__qualname__ = name
-    written = f"other {op.symbol} self" if reflected else f"self {op.symbol} other"
-    operator.__doc__ = (
-        f"``{op.name}`` node for ``{written}``; a plain number on the other side is folded into the node"
-        " (and kept in its place among the operands)."
-    )
-    return operator
-
-
-_DUNDER = {"add": "add", "sub": "sub", "mul": "mul", "div": "truediv", "pow_xy": "pow"}
-
-
-def _unary(op: Primitive) -> Callable[[Value], Value]:
-    """The method for a one-operand primitive (nodes made as in :func:`_binary`)."""
-    rule = op.rule
-
-    def method(self: Value) -> Value:
-        node = _new(Value)
-        node.data, node._da = rule(self.data)
-        node.grad = 0.0
-        node.label = ""
-        node._op = op
-        node._a = self
-        node._b = node._db = node._mark = None
-        return node
-
-    out, derivative = rule(0.5)
-    method.__name__ = method.__qualname__ = op.name
-    method.__doc__ = (
-        f"``{op.name}`` node: {op.symbol}(x), with local derivative {op.derivatives[0]}.\n\n"
-        f"        >>> x = Value(0.5)\n"
-        f"        >>> y = {'-x' if op.name == 'neg' else f'x.{op.name}()'}\n"
-        f"        >>> y.data, y.local_grads\n"
-        f"        ({out!r}, ({derivative!r},))\n"
-    )
-    return method
-
-
 def _operand(x: object) -> float | None:
-    """A plain number operand as a float; ``None`` for anything that is not a real number."""
-    cls = x.__class__
-    if cls is float:
+    """A plain-number operand as a float; ``None`` for anything that is not a real number."""
+    if x.__class__ is float:
         return x  # type: ignore[return-value]
-    if cls is int or isinstance(x, Real):
-        return float(x)  # type: ignore[arg-type]
+    if isinstance(x, Real):
+        return float(x)
     return None
 
 
@@ -166,9 +92,13 @@ class Value:
 
     ``Value(data, label="")`` makes a leaf. ``data`` is any real number (int, float,
     NumPy scalar) and is stored as a float; strings, complex numbers, ``None`` and
-    containers raise ``TypeError``. Operators (``+ - * / **``, unary ``-``) and the
-    methods ``exp log sigmoid tanh relu`` make new nodes, with a ``Value`` or a plain
-    number on either side.
+    containers raise ``TypeError``, also when assigned later. Operators (``+ - * / **``,
+    unary ``-``, ``abs()``) and the methods ``exp log sigmoid tanh relu ...`` make new
+    nodes, with a ``Value`` or a plain number on either side.
+
+    A ``Value`` reads as a number where that is safe: ``float(v)``, ``round(v, 2)``,
+    ``f"{v:.3f}"`` and the comparisons ``< <= > >=`` use ``data``. ``==`` and ``hash``
+    stay those of the object, so that ``Value`` s work as keys of dicts and members of sets.
 
     >>> x = Value(2.0, "x")
     >>> y = x * x + 1
@@ -177,33 +107,70 @@ class Value:
     >>> y.backward()
     >>> x.grad
     4.0
+    >>> x < y, f"{y:.2f}", y == 5.0
+    (True, '5.00', False)
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db", "_mark")
+    __slots__ = ("_data", "_grad", "_label", "primitive", "operands", "parents", "local_grads")
     __array_ufunc__ = None  # NumPy scalars on the left defer to Value's reflected operators
 
-    data: float
-    grad: float
-    label: str
-    _op: Primitive | None
-    _a: Value | None
-    _b: Value | tuple[Value | float, ...] | None
-    _da: float | tuple[Value, ...] | None
-    _db: float | tuple[float, ...] | None
-    _mark: object
+    _data: float
+    _grad: Grad
+    _label: str
+    primitive: Primitive | None
+    operands: tuple[Value | float, ...]
+    parents: tuple[Value, ...]
+    local_grads: tuple[Grad, ...]
 
     def __init__(self, data: Number, label: str = "") -> None:
-        self.data = _as_float(data)
-        self.grad = 0.0
+        self.data = data  # type: ignore[assignment]
+        self._grad = 0.0
+        self.label = label
+        self.primitive = None
+        self.operands = self.parents = self.local_grads = ()
+
+    # ------------------------------------------------------------- the public fields
+
+    @property
+    def data(self) -> float:
+        """The number this node holds (a float).
+
+        >>> Value(3).data
+        3.0
+        """
+        return self._data
+
+    @data.setter
+    def data(self, data: Number) -> None:
+        self._data = _as_float(data)
+
+    @property
+    def grad(self) -> Grad:
+        """∂(output)/∂(this node) after ``backward``: a float, or a ``Value`` with ``create_graph=True``.
+
+        >>> x = Value(1.0); x.grad = 2; x.grad
+        2.0
+        """
+        return self._grad
+
+    @grad.setter
+    def grad(self, grad: Grad | Number) -> None:
+        self._grad = grad if grad.__class__ is Value else _as_float(grad)  # type: ignore[assignment]
+
+    @property
+    def label(self) -> str:
+        """A free-text name, shown in reprs and drawings.
+
+        >>> Value(1.0, "w1").label
+        'w1'
+        """
+        return self._label
+
+    @label.setter
+    def label(self, label: str) -> None:
         if label.__class__ is not str:
             raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r}")
-        self.label = label
-        self._op = None
-        self._a = self._b = None
-        self._da = self._db = None
-        self._mark = None
-
-    # ----------------------------------------------------------------- reading a node
+        self._label = label
 
     @property
     def op(self) -> str:
@@ -212,62 +179,11 @@ class Value:
         >>> (Value(2.0) * 3).op
         'mul'
         """
-        return "" if self._op is None else self._op.name
-
-    @property
-    def primitive(self) -> Primitive | None:
-        """The :class:`~minigrad.primitives.Primitive` that made this node, ``None`` for a leaf.
-
-        >>> Value(1.0).exp().primitive.symbol
-        'exp'
-        """
-        return self._op
-
-    @property
-    def parents(self) -> tuple[Value, ...]:
-        """The ``Value`` operands this node was made from, in order, one entry per use.
-
-        Plain-number operands are not nodes and are left out (see :attr:`operands`).
-
-        >>> a = Value(3.0)
-        >>> len((a * a).parents)
-        2
-        """
-        if self._op is None:
-            return ()
-        if self._op.arity is None:
-            return self._da  # type: ignore[return-value]
-        return tuple(x for x in (self._a, self._b) if x is not None)
-
-    @property
-    def operands(self) -> tuple[Value | float, ...]:
-        """Every operand in order: a ``Value``, or the plain number used in its place.
-
-        >>> Value(3.0, "x").__rsub__(1).operands
-        (1.0, Value(data=3.0, grad=0.0, label='x'))
-        """
-        if self._op is None:
-            return ()
-        if self._op.arity is None:  # sum, dot: _b holds the operands as given, shown here as floats
-            return tuple(x if x.__class__ is Value else float(x) for x in self._b)  # type: ignore[union-attr]
-        pairs = ((self._a, self._da), (self._b, self._db))[: self._op.arity]
-        return tuple(node if node is not None else constant for node, constant in pairs)  # type: ignore[misc]
-
-    @property
-    def local_grads(self) -> tuple[float, ...]:
-        """∂self/∂parent for each entry of :attr:`parents`, as the engine stored it.
-
-        >>> a, b = Value(3.0), Value(4.0)
-        >>> (a * b).local_grads
-        (4.0, 3.0)
-        """
-        if self._op is not None and self._op.arity is None:
-            return self._db  # type: ignore[return-value]
-        return tuple(d for x, d in ((self._a, self._da), (self._b, self._db)) if x is not None)  # type: ignore[misc]
+        return "" if self.primitive is None else self.primitive.name
 
     def __repr__(self) -> str:
-        label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+        label = f", label={self._label!r}" if self._label else ""
+        return f"Value(data={self._data!r}, grad={self._grad!r}{label})"
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
         """What Jupyter shows: the graph as SVG, or a text summary past 500 values.
@@ -279,54 +195,202 @@ class Value:
 
         return repr_mimebundle(self)
 
-    # ------------------------------------------------------------------ the primitives
+    # ------------------------------------------------------------- the primitives
 
-    __add__ = _binary(ADD)
-    __radd__ = _binary(ADD, reflected=True)  # 2 + x: operands (2, x), as written
-    __sub__ = _binary(SUB)
-    __rsub__ = _binary(SUB, reflected=True)
-    __mul__ = _binary(MUL)
-    __rmul__ = _binary(MUL, reflected=True)
-    __truediv__ = _binary(DIV)
-    __rtruediv__ = _binary(DIV, reflected=True)
-    __rpow__ = _binary(POW_XY, reflected=True)
-    _power_of_value = _binary(POW_XY)  # x ** y with y a Value; __pow__ below dispatches to it
-    __neg__ = _unary(NEG)
-    exp = _unary(EXP)
-    log = _unary(LOG)
-    sigmoid = _unary(SIGMOID)
-    tanh = _unary(TANH)
-    relu = _unary(RELU)
+    def __add__(self, other: Value | Number) -> Value:
+        return _binary(ADD, self, other)
+
+    def __radd__(self, other: Number) -> Value:
+        return _binary(ADD, other, self)
+
+    def __sub__(self, other: Value | Number) -> Value:
+        return _binary(SUB, self, other)
+
+    def __rsub__(self, other: Number) -> Value:
+        return _binary(SUB, other, self)
+
+    def __mul__(self, other: Value | Number) -> Value:
+        return _binary(MUL, self, other)
+
+    def __rmul__(self, other: Number) -> Value:
+        return _binary(MUL, other, self)
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        return _binary(DIV, self, other)
+
+    def __rtruediv__(self, other: Number) -> Value:
+        return _binary(DIV, other, self)
 
     def __pow__(self, exponent: Value | Number) -> Value:
-        """``self ** exponent``: a plain-number exponent (``x ** 2``) or a ``Value`` (``x ** y``).
-
-        >>> (Value(3.0) ** 2).data
-        9.0
-        """
+        """``x ** 2`` (a ``pow`` node, the exponent a constant) or ``x ** y`` (``pow_xy``, both ``Value`` s)."""
         if exponent.__class__ is Value:
-            return self._power_of_value(exponent)
-        c = _operand(exponent)
-        if c is None:
-            return NotImplemented
-        node = _new(Value)
-        node.data, node._da = POW.rule(self.data, c)
-        node.grad = 0.0
-        node.label = ""
-        node._op = POW
-        node._a, node._b, node._db = self, None, c
-        node._mark = None
-        return node
+            return _binary(POW_XY, self, exponent)
+        return _binary(POW, self, exponent)
 
-    # ------------------------------------------------------------------ backward
+    def __rpow__(self, base: Number) -> Value:
+        return _binary(POW_XY, base, self)
 
-    def backward(self, grad: Number = 1.0) -> None:
+    def __neg__(self) -> Value:
+        return _unary(NEG, self)
+
+    def __abs__(self) -> Value:
+        return _unary(ABS, self)
+
+    def exp(self) -> Value:
+        """``e ** self``.
+
+        >>> Value(0.0).exp().data
+        1.0
+        """
+        return _unary(EXP, self)
+
+    def log(self) -> Value:
+        """Natural logarithm; ``ValueError`` for data <= 0.
+
+        >>> Value(1.0).log().data
+        0.0
+        """
+        return _unary(LOG, self)
+
+    def log1p(self) -> Value:
+        """``log(1 + self)``, exact for small values; ``ValueError`` for data <= −1.
+
+        >>> Value(1e-20).log1p().data
+        1e-20
+        """
+        return _unary(LOG1P, self)
+
+    def expm1(self) -> Value:
+        """``e ** self − 1``, exact for small values.
+
+        >>> Value(1e-20).expm1().data
+        1e-20
+        """
+        return _unary(EXPM1, self)
+
+    def sqrt(self) -> Value:
+        """Square root; ``ValueError`` for data < 0; the derivative at 0 is ``inf``, as in PyTorch.
+
+        >>> Value(9.0).sqrt().local_grads
+        (0.16666666666666666,)
+        """
+        return _unary(SQRT, self)
+
+    def sin(self) -> Value:
+        """Sine (radians).
+
+        >>> Value(0.0).sin().local_grads
+        (1.0,)
+        """
+        return _unary(SIN, self)
+
+    def cos(self) -> Value:
+        """Cosine (radians).
+
+        >>> Value(0.0).cos().data
+        1.0
+        """
+        return _unary(COS, self)
+
+    def tan(self) -> Value:
+        """Tangent (radians).
+
+        >>> Value(0.0).tan().local_grads
+        (1.0,)
+        """
+        return _unary(TAN, self)
+
+    def sinh(self) -> Value:
+        """Hyperbolic sine.
+
+        >>> Value(0.0).sinh().local_grads
+        (1.0,)
+        """
+        return _unary(SINH, self)
+
+    def cosh(self) -> Value:
+        """Hyperbolic cosine.
+
+        >>> Value(0.0).cosh().data
+        1.0
+        """
+        return _unary(COSH, self)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent.
+
+        >>> Value(0.0).tanh().local_grads
+        (1.0,)
+        """
+        return _unary(TANH, self)
+
+    def sigmoid(self) -> Value:
+        """The logistic function ``1 / (1 + e**-self)``, finite for every finite input.
+
+        >>> Value(0.0).sigmoid().local_grads
+        (0.25,)
+        """
+        return _unary(SIGMOID, self)
+
+    def relu(self) -> Value:
+        """``max(self, 0)``; the derivative at 0 is 0, as in PyTorch.
+
+        >>> Value(-2.0).relu().data
+        0.0
+        """
+        return _unary(RELU, self)
+
+    def abs(self) -> Value:
+        """``|self|`` (also ``abs(v)``); the derivative at 0 is 0, as in PyTorch.
+
+        >>> abs(Value(-2.0)).local_grads
+        (-1.0,)
+        """
+        return _unary(ABS, self)
+
+    # ------------------------------------------------------------- as a number
+
+    def __float__(self) -> float:
+        return _read(self, "float", None, self._data)  # type: ignore[no-any-return]
+
+    def __round__(self, ndigits: int | None = None) -> float:
+        return _read(self, "round", ndigits, round(self._data, ndigits))  # type: ignore[no-any-return]
+
+    def __format__(self, spec: str) -> str:
+        return _read(self, "format", spec, format(self._data, spec))  # type: ignore[no-any-return]
+
+    def __bool__(self) -> bool:
+        return _read(self, "bool", None, self._data != 0.0)  # type: ignore[no-any-return]
+
+    def __lt__(self, other: Value | Number) -> bool:
+        return _read(self, "<", other, self._data < _data_of(other))  # type: ignore[no-any-return]
+
+    def __le__(self, other: Value | Number) -> bool:
+        return _read(self, "<=", other, self._data <= _data_of(other))  # type: ignore[no-any-return]
+
+    def __gt__(self, other: Value | Number) -> bool:
+        return _read(self, ">", other, self._data > _data_of(other))  # type: ignore[no-any-return]
+
+    def __ge__(self, other: Value | Number) -> bool:
+        return _read(self, ">=", other, self._data >= _data_of(other))  # type: ignore[no-any-return]
+
+    __eq__ = object.__eq__  # identity: Values are dict keys and set members
+    __hash__ = object.__hash__
+
+    # ------------------------------------------------------------- backward
+
+    def backward(self, grad: Number = 1.0, create_graph: bool = False) -> None:
         """Reverse-mode pass: add ``grad * ∂self/∂node`` to ``.grad`` of every node reached.
 
         Leaves and intermediate nodes alike receive their gradient. Gradients
         *accumulate* across calls, as in PyTorch: a second ``backward`` adds to what
-        the first left. Call :meth:`zero_grad` (or an optimizer's ``zero_grad``) to
-        start from zero. No recursion: graphs of millions of nodes are fine.
+        the first left; :meth:`zero_grad` starts again from zero. With
+        ``create_graph=True`` each ``.grad`` is itself a ``Value`` graph, computed by the
+        primitives' rules on ``Value`` s, so it can be differentiated again.
+
+        No recursion: graphs of millions of nodes are fine. Threads may call
+        ``backward`` on graphs that share nodes: passes run one at a time. Interrupted
+        (Ctrl-C) before its last loop, a pass leaves every ``.grad`` as it was.
 
         >>> x = Value(3.0)
         >>> y = x * x
@@ -334,31 +398,17 @@ class Value:
         6.0
         >>> y.backward(); x.grad
         12.0
-        >>> y.zero_grad(); y.backward(); x.grad
-        6.0
+        >>> y.zero_grad(); y.backward(create_graph=True); x.grad
+        Value(data=6.0, grad=0.0)
+        >>> x.grad.backward(); x.grad.data  # d²y/dx² = 2 reaches x, whose grad is now 6 + 2
+        8.0
         """
         seed = _as_float(grad)
-        # This pass adds up its own gradients from zero; whatever the nodes held before
-        # is set aside by the walk and added back at the end, so repeated passes accumulate.
-        order, held = _walk(self, clear=True)
-        self.grad = seed
-        try:
-            for node in reversed(order):
-                g = node.grad
-                a = node._a
-                if a is not None:  # one or two operands: x * y, x * 3, exp(x)
-                    a.grad += g * node._da  # type: ignore[operator]
-                    b = node._b
-                    if b is not None:
-                        b.grad += g * node._db  # type: ignore[operator]
-                elif node._da.__class__ is tuple:  # sum, dot: the operands in _da, their derivatives in _db
-                    for parent, d in zip(node._da, node._db, strict=True):  # type: ignore[arg-type]
-                        parent.grad += g * d
-                elif node._b is not None:  # a plain number first: 2 - x, 2 / x, 2 ** x (a leaf has neither)
-                    node._b.grad += g * node._db  # type: ignore[operator, union-attr]
-        finally:  # even when interrupted, what earlier passes left is not lost
-            for node, before in held:
-                node.grad += before
+        with _lock:
+            grads = backpropagate(self, seed, create_graph)
+            for node, g in grads.items():  # add to what earlier passes left
+                before = node._grad
+                node._grad = g if before.__class__ is float and before == 0.0 else before + g
 
     def zero_grad(self) -> None:
         """Set ``.grad = 0.0`` on this node and every node it was computed from.
@@ -366,8 +416,162 @@ class Value:
         >>> x = Value(2.0); y = x * 3; y.backward(); y.zero_grad(); x.grad
         0.0
         """
-        for node in _walk(self)[0]:
-            node.grad = 0.0
+        for node in topological_order(self):
+            node._grad = 0.0
+
+
+def backpropagate(root: Value, seed: Grad = 1.0, create_graph: bool = False) -> dict[Value, Grad]:
+    """The gradient of ``root`` with respect to every node it depends on: the backward loop.
+
+    Returns ``{node: seed * ∂root/∂node}``; no ``.grad`` is touched (:meth:`Value.backward`
+    adds these to them). Nodes are visited from ``root`` towards the leaves, each after
+    every node that uses it, so its gradient is complete when it is sent on. With
+    ``create_graph`` the local derivatives are recomputed as ``Value`` s by the
+    primitives' rules on ``Value`` operands, so the gradients are ``Value`` graphs.
+
+    >>> a, b = Value(2.0, "a"), Value(5.0, "b")
+    >>> grads = backpropagate(a * b + a)
+    >>> grads[a], grads[b]
+    (6.0, 2.0)
+    """
+    grads: dict[Value, Grad] = {root: seed}
+    for node in reversed(topological_order(root)):
+        g = grads[node]
+        local_grads = _local_grads_as_values(node) if create_graph and node.parents else node.local_grads
+        for parent, local in zip(node.parents, local_grads, strict=True):
+            contribution = g * local
+            grads[parent] = grads[parent] + contribution if parent in grads else contribution
+    return grads
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, each once, operands before the nodes made from them.
+
+    Iterative depth-first search (no recursion limit); ``root`` is last.
+
+    >>> a = Value(1.0, "a"); b = a * 2; c = a + b
+    >>> [n.label or n.op for n in topological_order(c)]
+    ['a', 'mul', 'add']
+    """
+    order: list[Value] = []
+    placed: set[Value] = set()
+    stack = [root]
+    while stack:
+        node = stack[-1]
+        if node in placed:
+            stack.pop()
+            continue
+        waiting = [p for p in node.parents if p not in placed]
+        if waiting:
+            stack.extend(waiting)
+            continue
+        placed.add(node)
+        order.append(node)
+        stack.pop()
+    return order
+
+
+# ----------------------------------------------------------------- making nodes
+
+
+def apply(primitive: Primitive, *operands: Value | Number) -> Value | float:
+    """``primitive`` applied to ``operands``: a new node if any operand is a ``Value``, else a float.
+
+    This is how every node is made (the operators and methods of ``Value`` take a
+    shortcut for one and two operands, with the same result). Plain-number operands are
+    kept, as floats, in the node's ``operands`` for drawings; no gradient flows into them.
+
+    >>> x = Value(2.0, "x")
+    >>> y = apply(MUL, 3, x)
+    >>> y.operands, y.parents == (x,), y.local_grads
+    ((3.0, Value(data=2.0, grad=0.0, label='x')), True, (3.0,))
+    >>> apply(MUL, 3, 2)
+    6.0
+    """
+    if primitive.arity is not None and len(operands) != primitive.arity:
+        raise TypeError(f"{primitive.name} takes {primitive.arity} operand(s), got {len(operands)}")
+    if primitive.arity is None and (not operands or len(operands) % len(primitive.derivatives)):
+        group = len(primitive.derivatives)
+        count = len(operands)
+        raise ValueError(f"{primitive.name} takes a positive number of operands in groups of {group}, got {count}")
+    kept = tuple(x if x.__class__ is Value else _as_float(x) for x in operands)
+    data = [x._data if x.__class__ is Value else x for x in kept]  # type: ignore[union-attr]
+    if primitive.constant is not None and kept[primitive.constant].__class__ is Value:
+        raise TypeError(f"operand {primitive.constant} of {primitive.name} is a constant: use a plain number")
+    out, local_grads = primitive.rule(scalar, *data)
+    parents, local_grads = _for_parents(primitive, kept, local_grads)
+    if not parents:
+        return out  # type: ignore[no-any-return]
+    return _node(primitive, out, kept, parents, local_grads)
+
+
+def _for_parents(
+    primitive: Primitive, operands: tuple[Any, ...], local_grads: tuple[Any, ...]
+) -> tuple[tuple[Value, ...], tuple[Any, ...]]:
+    """The ``Value`` operands and their local derivatives (a rule gives one per non-constant operand)."""
+    differentiable = [x for i, x in enumerate(operands) if i != primitive.constant]
+    pairs = [(x, d) for x, d in zip(differentiable, local_grads, strict=True) if x.__class__ is Value]
+    return tuple(x for x, _ in pairs), tuple(d for _, d in pairs)
+
+
+def _local_grads_as_values(node: Value) -> tuple[Grad, ...]:
+    """``node``'s local derivatives as ``Value`` graphs: its rule run again on ``Value`` operands."""
+    from minigrad import functions  # here: functions imports this module
+
+    _, local_grads = node.primitive.rule(functions, *node.operands)  # type: ignore[union-attr]
+    return _for_parents(node.primitive, node.operands, local_grads)[1]  # type: ignore[arg-type]
+
+
+def _node(
+    primitive: Primitive,
+    data: float,
+    operands: tuple[Any, ...],
+    parents: tuple[Value, ...],
+    local_grads: tuple[Any, ...],
+) -> Value:
+    if data - data != 0.0:  # inf or nan: allowed only from inf or nan
+        _check_overflow(primitive, operands)
+    node = _new(Value)
+    node._data, node._grad, node._label = data, 0.0, ""
+    node.primitive, node.operands, node.parents, node.local_grads = primitive, operands, parents, local_grads
+    return node
+
+
+_new = object.__new__
+
+
+def _binary(primitive: Primitive, x: Any, y: Any) -> Value:
+    """The node for an operator with two operands: the same as :func:`apply`, without its generality.
+
+    Every ``+`` and ``*`` runs this, so it avoids what ``apply`` spends on many operands.
+    """
+    if x.__class__ is Value and y.__class__ is Value:
+        out, local_grads = primitive.rule(scalar, x._data, y._data)
+        return _node(primitive, out, (x, y), (x, y), local_grads)
+    if x.__class__ is Value:
+        c = _operand(y)
+        if c is None:
+            return NotImplemented
+        out, local_grads = primitive.rule(scalar, x._data, c)
+        return _node(primitive, out, (x, c), (x,), local_grads[:1])
+    c = _operand(x)
+    if c is None:
+        return NotImplemented
+    out, local_grads = primitive.rule(scalar, c, y._data)
+    return _node(primitive, out, (c, y), (y,), local_grads[1:])
+
+
+def _unary(primitive: Primitive, x: Value) -> Value:
+    out, local_grads = primitive.rule(scalar, x._data)
+    return _node(primitive, out, (x,), (x,), local_grads)
+
+
+def _check_overflow(primitive: Primitive, operands: tuple[Any, ...]) -> None:
+    """The one rule for inf and nan: finite operands must give a finite result (else ``OverflowError``)."""
+    numbers = [x._data if x.__class__ is Value else x for x in operands]
+    if all(x - x == 0.0 for x in numbers):
+        shown = ", ".join(repr(x) for x in numbers)
+        raise OverflowError(f"{primitive.name}({shown}) overflows a float")
 
 
 def sum_of(terms: Iterable[Value | Number]) -> Value | float:
@@ -386,13 +590,7 @@ def sum_of(terms: Iterable[Value | Number]) -> Value | float:
     (3.0, 1.0)
     """
     operands = tuple(terms)
-    if not operands:
-        return 0.0
-    out = SUM.rule(*[t.data if t.__class__ is Value else _as_float(t) for t in operands])
-    is_node = [t.__class__ is Value for t in operands]
-    if not any(is_node):
-        return out[0]  # type: ignore[no-any-return]
-    return _many(SUM, out[0], operands, tuple(compress(operands, is_node)), tuple(compress(out[1:], is_node)))
+    return apply(SUM, *operands) if operands else 0.0
 
 
 def dot(xs: Iterable[Value | Number], ys: Iterable[Value | Number]) -> Value | float:
@@ -415,85 +613,50 @@ def dot(xs: Iterable[Value | Number], ys: Iterable[Value | Number]) -> Value | f
     >>> dot([1, 2], [3, 4])
     11.0
     """
-    xs = xs if xs.__class__ is list else list(xs)
-    ys = ys if ys.__class__ is list else list(ys)
+    xs, ys = list(xs), list(ys)
     if len(xs) != len(ys):
         raise ValueError(f"dot of sequences of different lengths: {len(xs)} and {len(ys)}")
+    if not xs:
+        return 0.0
     operands = xs + ys
-    operands[0::2] = xs  # the pairs, interleaved: x1, y1, x2, y2, ...
-    operands[1::2] = ys
-    out = DOT.rule(*[x.data if x.__class__ is Value else _as_float(x) for x in operands])
-    is_node = [x.__class__ is Value for x in operands]
-    if not any(is_node):
-        return out[0]  # type: ignore[no-any-return]
-    return _many(DOT, out[0], tuple(operands), tuple(compress(operands, is_node)), tuple(compress(out[1:], is_node)))
+    operands[0::2], operands[1::2] = xs, ys  # the pairs, interleaved: x1, y1, x2, y2, ...
+    return apply(DOT, *operands)
 
 
-def _many(
-    op: Primitive, data: float, operands: tuple[Any, ...], parents: tuple[Value, ...], local_grads: tuple[float, ...]
-) -> Value:
-    """A node of a primitive with any number of operands, laid out as the module docstring says."""
-    node = _new(Value)
-    node.data = data
-    node.grad = 0.0
-    node.label = ""
-    node._op = op
-    node._a = node._mark = None
-    node._b = operands  # type: ignore[assignment]
-    node._da = parents  # type: ignore[assignment]
-    node._db = local_grads  # type: ignore[assignment]
-    return node
+# ----------------------------------------------------------------- reading a Value as a number
+
+ReadWatcher: TypeAlias = Callable[[Value, str, object, object], None]
+_watchers: list[ReadWatcher] = []
 
 
-def topological_order(root: Value) -> list[Value]:
-    """Every node ``root`` depends on, each once, operands before the nodes made from them.
+def _data_of(x: object) -> float:
+    return x._data if x.__class__ is Value else _as_float(x)  # type: ignore[attr-defined, no-any-return]
 
-    Iterative depth-first search; ``root`` is last.
 
-    >>> a = Value(1.0, "a"); b = a * 2; c = a + b
-    >>> [n.label or n.op for n in topological_order(c)]
-    ['a', 'mul', 'add']
+def _read(value: Value, how: str, other: object, result: object) -> object:
+    for watcher in _watchers:
+        watcher(value, how, other, result)
+    return result
+
+
+@contextmanager
+def watch_reads(watcher: ReadWatcher) -> Iterator[None]:
+    """Call ``watcher(value, how, other, result)`` whenever a ``Value`` is read as a number.
+
+    ``how`` is ``"<"``, ``"<="``, ``">"``, ``">="``, ``"bool"``, ``"float"``, ``"round"``
+    or ``"format"``; ``other`` the other operand (or ``round``'s digits, ``format``'s
+    spec). This is what a program's branches depend on: :func:`minigrad.trace` records
+    these reads as guards.
+
+    >>> seen = []
+    >>> x = Value(2.0)
+    >>> with watch_reads(lambda v, how, other, result: seen.append((how, other, result))):
+    ...     _ = x < 3
+    >>> seen
+    [('<', 3, True)]
     """
-    return _walk(root)[0]
-
-
-def _walk(root: Value, clear: bool = False) -> tuple[list[Value], list[tuple[Value, float]]]:
-    """The topological order of ``root``'s graph and, with ``clear``, the nonzero grads it set to zero.
-
-    Iterative depth-first search: a node is placed after its operands, so ``root`` comes
-    last. Each node's ``_mark`` slot records that it is placed; a fresh mark object per
-    walk means no reset is needed between walks, and it is cheaper than a set of visited
-    nodes. ``backward`` passes ``clear=True`` so that this one walk also sets aside the
-    gradients left by earlier passes, instead of a second loop over the order.
-    """
-    placed = object()
-    order: list[Value] = []
-    held: list[tuple[Value, float]] = []
-    stack = [root]
-    push, pop, place = stack.append, stack.pop, order.append
-    while stack:
-        node = stack[-1]
-        if node._mark is placed:
-            pop()
-            continue
-        a, b = node._a, node._b
-        if a is None and node._da.__class__ is tuple:  # sum, dot: many operands
-            waiting = [p for p in node._da if p._mark is not placed]  # type: ignore[union-attr]
-            if waiting:
-                stack.extend(waiting)
-                continue
-        elif a is not None and a._mark is not placed:
-            push(a)
-            if b is not None and b._mark is not placed:
-                push(b)
-            continue
-        elif b is not None and b._mark is not placed:
-            push(b)
-            continue
-        node._mark = placed
-        if clear and node.grad:
-            held.append((node, node.grad))
-            node.grad = 0.0
-        place(node)
-        pop()
-    return order, held
+    _watchers.append(watcher)
+    try:
+        yield
+    finally:
+        _watchers.remove(watcher)

@@ -25,20 +25,15 @@ import re
 from collections.abc import Callable, Mapping
 from numbers import Real
 
-from minigrad import functional, scalar
+from minigrad import functions, scalar
 from minigrad.engine import Value
 
 __all__ = ["FUNCTIONS", "ExpressionError", "build"]
 
 Operand = Value | float
 
-FUNCTIONS: dict[str, Callable[[Operand], Operand]] = {
-    "exp": functional.exp,
-    "log": functional.log,
-    "relu": functional.relu,
-    "sigmoid": functional.sigmoid,
-    "tanh": functional.tanh,
-}
+_NAMES = ("exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sigmoid", "relu", "abs")
+FUNCTIONS: dict[str, Callable[[Operand], Operand]] = {name: getattr(functions, name) for name in _NAMES}
 """The functions an expression may call, each on one argument."""
 
 _BINARY: dict[type[ast.operator], Callable[[Operand, Operand], Operand]] = {

@@ -1,8 +1,10 @@
-"""Functions over plain numbers: the primitives as functions, ``grad``, ``value_and_grad``, ``check_grad``.
+"""Derivatives of functions over plain numbers: ``grad``, ``value_and_grad``, ``hessian``, ``jvp``, ``check_grad``.
 
 >>> from minigrad import grad, check_grad
 >>> grad(lambda a, b, c: 3 * (a + b * c))(5.0, 3.0, 2.0)
 (3.0, 6.0, 9.0)
+>>> grad(grad(lambda x: x ** 3))(2.0)  # 6x
+12.0
 >>> check_grad(lambda x: x.sigmoid() * x, 0.5).ok
 True
 """
@@ -16,65 +18,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from minigrad.engine import Number, Value, _as_float
-from minigrad.primitives import EXP, LOG, RELU, SIGMOID, TANH, Primitive
+from minigrad.engine import Grad, Number, Value, _as_float, backpropagate, topological_order
 
-__all__ = ["GradCheck", "check_grad", "exp", "grad", "log", "relu", "sigmoid", "tanh", "value_and_grad"]
+__all__ = ["GradCheck", "check_grad", "grad", "hessian", "jvp", "value_and_grad"]
 
 Argument: TypeAlias = Number | Sequence[Number]
 """An argument of a differentiated function: a number, or a flat sequence of numbers."""
 Gradient: TypeAlias = float | list[float]
-
-
-def _apply(op: Primitive, x: Value | Number) -> Value | float:
-    if isinstance(x, Value):
-        return getattr(x, op.name)()  # type: ignore[no-any-return]
-    return op.rule(_as_float(x))[0]  # type: ignore[no-any-return]
-
-
-def exp(x: Value | Number) -> Value | float:
-    """``e ** x``: a ``Value`` node for a ``Value``, a float for a plain number.
-
-    >>> exp(0.0)
-    1.0
-    """
-    return _apply(EXP, x)
-
-
-def log(x: Value | Number) -> Value | float:
-    """Natural logarithm; ``ValueError`` naming ``x`` for x <= 0.
-
-    >>> log(1.0)
-    0.0
-    """
-    return _apply(LOG, x)
-
-
-def sigmoid(x: Value | Number) -> Value | float:
-    """Logistic function ``1 / (1 + e**-x)``, finite for every finite input.
-
-    >>> sigmoid(0.0)
-    0.5
-    """
-    return _apply(SIGMOID, x)
-
-
-def tanh(x: Value | Number) -> Value | float:
-    """Hyperbolic tangent.
-
-    >>> tanh(0.0)
-    0.0
-    """
-    return _apply(TANH, x)
-
-
-def relu(x: Value | Number) -> Value | float:
-    """``max(x, 0)``; its derivative at 0 is 0, as in PyTorch.
-
-    >>> relu(-1.0)
-    0.0
-    """
-    return _apply(RELU, x)
 
 
 def is_sequence(x: object) -> bool:
@@ -106,14 +56,20 @@ def as_integer(x: object) -> int | None:
         return None
 
 
-def _to_values(arg: Argument) -> Value | list[Value]:
+def _to_values(arg: Any) -> Value | list[Value]:
+    """Leaves for one argument; a ``Value`` (when ``grad`` is nested in ``grad``) is used as it is."""
     if is_sequence(arg):
-        return [Value(x) for x in arg]  # type: ignore[union-attr]
-    return Value(arg)  # type: ignore[arg-type]
+        return [x if isinstance(x, Value) else Value(x) for x in arg]
+    return arg if isinstance(arg, Value) else Value(arg)
 
 
-def _grads(leaves: Value | list[Value]) -> Gradient:
-    return [x.grad for x in leaves] if isinstance(leaves, list) else leaves.grad
+def _flat(leaves: list[Value | list[Value]]) -> list[Value]:
+    return [x for leaf in leaves for x in (leaf if isinstance(leaf, list) else [leaf])]
+
+
+def _shaped(leaves: list[Value | list[Value]], grads: dict[Value, Grad]) -> list[Any]:
+    """The gradient of every argument, shaped like it: a number, or a list for a sequence."""
+    return [[grads.get(x, 0.0) for x in leaf] if isinstance(leaf, list) else grads.get(leaf, 0.0) for leaf in leaves]
 
 
 def _evaluate(f: Callable[..., Any], leaves: list[Value | list[Value]]) -> Value | float:
@@ -126,13 +82,17 @@ def _evaluate(f: Callable[..., Any], leaves: list[Value | list[Value]]) -> Value
         raise TypeError(f"the function must return a Value or a number, got {type(out).__name__}") from None
 
 
-def value_and_grad(f: Callable[..., Any]) -> Callable[..., tuple[float, Any]]:
+def value_and_grad(f: Callable[..., Any]) -> Callable[..., tuple[Any, Any]]:
     """``f``'s value and its gradient with respect to every argument, over plain numbers.
 
     ``f`` is written with ``Value`` operations; the returned function takes numbers (or
     flat sequences of numbers) and returns ``(value, gradient)``. The gradient is a
     tuple with one entry per argument (a float, or a list of floats for a sequence),
-    or the entry itself when ``f`` takes a single argument.
+    or the entry itself when ``f`` takes a single argument. No ``.grad`` is changed.
+
+    Called with ``Value`` s instead of numbers, as happens when it is nested
+    (``grad(grad(f))``), it returns ``Value`` s: the gradient as a graph of its own,
+    which the outer call differentiates again.
 
     >>> value_and_grad(lambda x, y: x * y + y)(2.0, 3.0)
     (9.0, (3.0, 3.0))
@@ -141,16 +101,14 @@ def value_and_grad(f: Callable[..., Any]) -> Callable[..., tuple[float, Any]]:
     """
 
     @functools.wraps(f)
-    def wrapped(*args: Argument) -> tuple[float, Any]:
+    def wrapped(*args: Any) -> tuple[Any, Any]:
         leaves = [_to_values(a) for a in args]
+        nested = any(isinstance(x, Value) for a in args for x in (a if is_sequence(a) else [a]))
         out = _evaluate(f, leaves)
-        if isinstance(out, Value):
-            out.backward()
-            value = out.data
-        else:
-            value = out
-        grads = tuple(_grads(x) for x in leaves)
-        return value, grads[0] if len(grads) == 1 else grads
+        grads = backpropagate(out, 1.0, create_graph=nested) if isinstance(out, Value) else {}
+        shaped = _shaped(leaves, grads)
+        value = out if nested or not isinstance(out, Value) else out.data
+        return value, shaped[0] if len(shaped) == 1 else tuple(shaped)
 
     return wrapped
 
@@ -158,18 +116,87 @@ def value_and_grad(f: Callable[..., Any]) -> Callable[..., tuple[float, Any]]:
 def grad(f: Callable[..., Any]) -> Callable[..., Any]:
     """``f``'s gradient with respect to every argument, as in JAX or HIPS autograd.
 
+    Nest it for higher derivatives: ``grad(grad(f))`` is the second derivative.
+
     >>> grad(lambda a, b, c: 3 * (a + b * c))(5.0, 3.0, 2.0)
     (3.0, 6.0, 9.0)
     >>> grad(lambda w: (w[0] * w[1]).sigmoid())([0.0, 2.0])
     [0.5, 0.0]
+    >>> grad(grad(grad(lambda x: x.sin())))(0.0)  # −cos(0)
+    -1.0
     """
     with_value = value_and_grad(f)
 
     @functools.wraps(f)
-    def wrapped(*args: Argument) -> Any:
+    def wrapped(*args: Any) -> Any:
         return with_value(*args)[1]
 
     return wrapped
+
+
+def hessian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
+    """The matrix of ``f``'s second derivatives, as nested lists, over every number in the arguments.
+
+    Arguments are numbers or flat sequences of numbers; row ``i``, column ``j`` is
+    ∂²f/∂xᵢ∂xⱼ, the numbers counted in order through all the arguments. One backward
+    pass with ``create_graph=True`` gives the gradient as a graph, then one backward
+    pass per entry of the gradient gives a row.
+
+    >>> hessian(lambda x, y: x * x * y)(3.0, 2.0)  # [[2y, 2x], [2x, 0]]
+    [[4.0, 6.0], [6.0, 0.0]]
+    """
+
+    @functools.wraps(f)
+    def wrapped(*args: Argument) -> list[list[float]]:
+        leaves = [_to_values(a) for a in args]
+        variables = _flat(leaves)
+        out = _evaluate(f, leaves)
+        first = backpropagate(out, 1.0, create_graph=True) if isinstance(out, Value) else {}
+        rows = []
+        for x in variables:
+            g = first.get(x, 0.0)
+            second = backpropagate(g) if isinstance(g, Value) else {}
+            rows.append([_as_float(_value(second.get(y, 0.0))) for y in variables])
+        return rows
+
+    return wrapped
+
+
+def _value(g: Grad) -> float:
+    return g.data if isinstance(g, Value) else g
+
+
+def jvp(f: Callable[..., Any], primals: Sequence[Argument], tangents: Sequence[Argument]) -> tuple[float, float]:
+    """Forward mode: ``f``'s value at ``primals`` and its derivative in the direction ``tangents``, as in JAX.
+
+    Every node's tangent is the sum of its parents' tangents times the local
+    derivatives, computed in the order the nodes were made: from the inputs towards the
+    output, one pass for one direction. (Backpropagation goes the other way: one pass
+    gives the derivative for every input; forward mode needs one pass per input.)
+
+    >>> jvp(lambda x, y: x * y + y.sin(), (2.0, 0.0), (1.0, 0.0))  # ∂/∂x = y = 0
+    (0.0, 0.0)
+    >>> jvp(lambda x, y: x * y + y.sin(), (2.0, 0.0), (0.0, 1.0))  # ∂/∂y = x + cos y = 3
+    (0.0, 3.0)
+    """
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
+    leaves = [_to_values(a) for a in primals]
+    tangent: dict[Value, float] = {}
+    for leaf, t in zip(leaves, tangents, strict=True):
+        if isinstance(leaf, list):
+            if not is_sequence(t) or len(t) != len(leaf):  # type: ignore[arg-type]
+                raise ValueError(f"jvp: a tangent must have the shape of its primal ({len(leaf)} numbers)")
+            tangent.update(zip(leaf, map(_as_float, t), strict=True))  # type: ignore[call-overload]
+        else:
+            tangent[leaf] = _as_float(t)
+    out = _evaluate(f, leaves)
+    if not isinstance(out, Value):
+        return out, 0.0
+    for node in topological_order(out):
+        if node.parents:
+            tangent[node] = sum(d * tangent.get(p, 0.0) for p, d in zip(node.parents, node.local_grads, strict=True))
+    return out.data, tangent.get(out, 0.0)
 
 
 @dataclass(frozen=True)

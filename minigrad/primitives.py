@@ -1,189 +1,337 @@
 """The primitives: each one's forward rule and local derivatives, declared once.
 
-A primitive's ``rule`` takes its operands and returns the output followed by one local
-derivative ∂out/∂operand per operand. Everything that runs a graph reads these
-declarations: the engine calls ``rule`` when it builds a node, drawings label edges
-with ``derivatives``, and the functional helpers reuse them for plain numbers.
+A primitive's ``rule(m, *operands)`` returns ``(out, (∂out/∂operand_1, ...))``: the
+output and one local derivative per operand. It computes through ``m``, a *math
+namespace*, and never branches on an operand's value, so that one rule runs on every
+kind of number minigrad knows:
 
-The rules compute through the namespace ``m`` (by default :mod:`minigrad.scalar`, plain
-floats with clear errors), so another backend can replay the same rule on other number
-types by passing its own namespace with ``exp``, ``log``, ``pow``, ``sigmoid``, ``tanh``,
-``relu`` and ``step``.
+- plain floats, with clear errors (:mod:`minigrad.scalar`): the eager engine;
+- ``Value`` nodes (:mod:`minigrad.functions`): ``backward(create_graph=True)``, so
+  derivatives can be differentiated again;
+- symbols that print as code (:mod:`minigrad.tracing`): the generated programs;
+- NumPy (or other) arrays over a batch of examples (:mod:`minigrad.tracing`).
 
-Adding a primitive is one entry here, one method on ``Value`` and its tests.
-
->>> MUL.rule(3.0, 2.0)
-(6.0, 2.0, 3.0)
->>> DOT.rule(1.0, 2.0, 3.0, 4.0)  # 1·2 + 3·4, then ∂/∂x1 = y1, ∂/∂y1 = x1, ...
-(14.0, 2.0, 1.0, 4.0, 3.0)
->>> SIGMOID.rule(0.0)
-(0.5, 0.25)
+>>> from minigrad import scalar
+>>> MUL.rule(scalar, 3.0, 2.0)
+(6.0, (2.0, 3.0))
+>>> SIGMOID.rule(scalar, 0.0)
+(0.5, (0.25,))
 >>> SIGMOID.derivatives
 ('σ(1−σ)',)
+
+A namespace provides the operators ``+ − × /`` and unary ``−`` on its numbers (the
+rules also mix in plain floats) and the functions named in :data:`NAMESPACE`. Value
+checks that can fail (``log`` of a negative number, division by zero) live in the
+namespace, where each kind of number does them its own way. The one exception to "never
+branch on a value": a *constant* operand (pow's exponent) is always a plain float, so a
+rule may test it.
+
+Declaring a new primitive is one call of :func:`primitive` (see its example); the
+built-ins below are declared the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
-from minigrad import scalar
-
 __all__ = [
+    "ABS",
     "ADD",
+    "COS",
+    "COSH",
     "DIV",
     "DOT",
     "EXP",
+    "EXPM1",
     "LOG",
+    "LOG1P",
+    "MAXIMUM",
+    "MINIMUM",
     "MUL",
+    "NAMESPACE",
     "NEG",
     "POW",
     "POW_XY",
     "PRIMITIVES",
     "RELU",
     "SIGMOID",
+    "SIN",
+    "SINH",
+    "SQRT",
     "SUB",
     "SUM",
+    "TAN",
     "TANH",
     "Primitive",
+    "primitive",
 ]
+
+NAMESPACE = (
+    "div",
+    "exp",
+    "log",
+    "log1p",
+    "expm1",
+    "sqrt",
+    "sin",
+    "cos",
+    "tan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "abs",
+    "sign",
+    "heaviside",
+    "maximum",
+    "minimum",
+    "pow",
+    "pow_ieee",
+    "xlogy",
+)
+"""The functions every math namespace provides (besides the operators); see :mod:`minigrad.scalar`."""
+
+Rule = Callable[..., tuple[Any, tuple[Any, ...]]]
 
 
 @dataclass(frozen=True)
 class Primitive:
-    """One differentiable operation.
+    """One differentiable operation: its name, how drawings show it, and its rule.
 
-    ``arity`` is the number of operands. ``rule(*operands)`` returns
-    ``(out, ∂out/∂operand_1, ...)``, one derivative per operand except a
-    ``constant_operand``: the index of an operand that is always a plain number (pow's
-    exponent), which no gradient flows into. ``derivatives`` holds the same local
-    derivatives as formulas (in the operands ``x``, ``y``, ``c``) for drawings.
+    - ``rule(m, *operands) -> (out, (∂out/∂operand, ...))``, computed through the math
+      namespace ``m``; one derivative per operand, except a ``constant`` operand.
+    - ``derivatives``: the same local derivatives as formulas, for drawings, in the
+      operand names ``x``, ``y`` (``c`` for a constant).
+    - ``arity``: the number of operands, or ``None`` for any number, in groups of
+      ``len(derivatives)``: ``sum`` takes ``x1, x2, …``, ``dot`` the pairs
+      ``x1, y1, x2, y2, …``; a group's formula uses ``ᵢ`` for its number.
+    - ``constant``: the index of an operand that is always a plain number (pow's
+      exponent ``c``) and receives no gradient; ``None`` if there is none.
 
-    ``arity=None``: any number of operands, in groups of ``len(derivatives)``: ``sum``
-    takes ``x1, x2, …`` (groups of one), ``dot`` the pairs ``x1, y1, x2, y2, …``.
-    ``derivatives[j]`` is then the formula for the ``j``-th operand of every group,
-    with ``ᵢ`` standing for the group's number (dot: ``∂/∂xᵢ = yᵢ``).
+    Calling a primitive applies it: a ``Value`` node if any operand is a ``Value``, else
+    a plain float.
 
     >>> ADD.name, ADD.symbol, ADD.arity
     ('add', '+', 2)
+    >>> ADD(2, 3)
+    5.0
     """
 
     name: str
     symbol: str
     arity: int | None
-    rule: Callable[..., tuple[Any, ...]]
+    rule: Rule
     derivatives: tuple[str, ...]
-    constant_operand: int | None = None
+    constant: int | None = None
+
+    def __call__(self, *operands: Any) -> Any:
+        from minigrad.engine import apply  # here: the engine imports this module
+
+        return apply(self, *operands)
 
     def __repr__(self) -> str:
         return f"<primitive {self.name} ({self.symbol})>"
 
 
-def _add(x: float, y: float, m: ModuleType = scalar) -> tuple[float, float, float]:
-    return x + y, 1.0, 1.0
+PRIMITIVES: dict[str, Primitive] = {}
+"""Every primitive by name, the built-ins and those declared with :func:`primitive`."""
 
 
-def _sub(x: float, y: float, m: ModuleType = scalar) -> tuple[float, float, float]:
-    return x - y, 1.0, -1.0
+def primitive(
+    derivatives: Sequence[str],
+    *,
+    name: str | None = None,
+    symbol: str | None = None,
+    arity: int | None = -1,
+    constant: int | None = None,
+) -> Callable[[Rule], Primitive]:
+    """Declare a primitive from its rule: a decorator. The result works like a built-in.
+
+    The decorated function is the rule, ``rule(m, *operands) -> (out, (∂out/∂operand,
+    ...))``, written with the operators and the functions of the math namespace ``m``
+    (:data:`NAMESPACE`), so that the engine runs it on floats, ``backward(create_graph=
+    True)`` on ``Value`` nodes, and traced programs on code and arrays. ``derivatives``
+    are the local derivatives as text, drawn on the edges. ``name`` defaults to the
+    function's name, ``symbol`` (the drawing's operation node) to the name, and
+    ``arity`` to the rule's number of operands (``None``: any number). ``constant``:
+    the index of an operand that is always a plain number (see :class:`Primitive`).
+
+    >>> from minigrad import Value, grad
+    >>> @primitive(["σ(x)"])
+    ... def softplus(m, x):
+    ...     "log(1 + eˣ), a smooth relu."
+    ...     return m.log1p(m.exp(x)), (m.sigmoid(x),)
+    >>> x = Value(0.0, "x")
+    >>> y = softplus(x)
+    >>> y.op, round(y.data, 6), y.local_grads
+    ('softplus', 0.693147, (0.5,))
+    >>> softplus(0.0) == y.data
+    True
+    >>> grad(grad(softplus))(0.0)  # σ'(0): differentiated through the rule itself
+    0.25
+    """
+
+    def declare(rule: Rule) -> Primitive:
+        label = name or rule.__name__
+        if label in PRIMITIVES:
+            raise ValueError(f"a primitive named {label!r} exists already: {PRIMITIVES[label]!r}")
+        n = arity
+        if n == -1:
+            n = rule.__code__.co_argcount - 1  # the operands after m
+        declared = Primitive(label, symbol or label, n, rule, tuple(derivatives), constant)
+        PRIMITIVES[label] = declared
+        return declared
+
+    return declare
 
 
-def _mul(x: float, y: float, m: ModuleType = scalar) -> tuple[float, float, float]:
-    return x * y, y, x
+# ---------------------------------------------------------------------------- arithmetic
 
 
-def _div(x: float, y: float, m: ModuleType = scalar) -> tuple[float, float, float]:
-    if y == 0.0:
-        raise ZeroDivisionError(f"division by zero: {x!r} / {y!r}")
-    out = x / y
-    return out, 1.0 / y, -out / y
+@primitive(["1", "1"], symbol="+", name="add")
+def ADD(m, x, y):
+    return x + y, (1.0, 1.0)
 
 
-def _pow(x: float, c: float, m: ModuleType = scalar) -> tuple[float, float]:
-    out = m.pow(x, c)
-    if c == 0.0:
-        return out, 0.0
-    if x == 0.0 and c < 1.0:
-        # 0 ** c with 0 < c < 1 (a root) has a vertical tangent, as in PyTorch.
-        return out, float("inf")
-    return out, c * m.pow(x, c - 1.0)
+@primitive(["1", "−1"], symbol="−", name="sub")
+def SUB(m, x, y):
+    return x - y, (1.0, -1.0)
 
 
-def _pow_xy(x: float, y: float, m: ModuleType = scalar) -> tuple[float, float, float]:
-    if x < 0.0:
-        raise ValueError(
-            f"{x!r} ** y with y a Value needs a base >= 0 (∂/∂y = x**y·log x); "
-            "use a plain-number exponent for a negative base"
-        )
-    out, dx = _pow(x, y, m)
-    return out, dx, out * m.log(x) if x > 0.0 else 0.0
+@primitive(["y", "x"], symbol="×", name="mul")
+def MUL(m, x, y):
+    return x * y, (y, x)
 
 
-def _sum(*xs: float, m: ModuleType = scalar) -> tuple[float, ...]:
+@primitive(["1/y", "−x/y²"], symbol="÷", name="div")
+def DIV(m, x, y):
+    out = m.div(x, y)  # raises for y == 0
+    return out, (1.0 / y, -out / y)
+
+
+@primitive(["−1"], symbol="−", name="neg")
+def NEG(m, x):
+    return -x, (-1.0,)
+
+
+@primitive(["y·x^(y−1)", "x^y·log x"], symbol="^", name="pow_xy")
+def POW_XY(m, x, y):
+    out = m.pow(x, y)
+    return out, (y * m.pow_ieee(x, y - 1.0), m.xlogy(out, x))  # ∂/∂y = x^y·log x; 0 where x^y = 0
+
+
+@primitive(["1"], symbol="Σ", arity=None, name="sum")
+def SUM(m, *xs):
     total = xs[0]
     for x in xs[1:]:  # left to right, as a chain of + would (not Python's compensated sum)
         total = total + x
-    return (total, *(1.0,) * len(xs))
+    return total, (1.0,) * len(xs)
 
 
-def _dot(*operands: float, m: ModuleType = scalar) -> tuple[float, ...]:
+@primitive(["yᵢ", "xᵢ"], symbol="·", arity=None, name="dot")
+def DOT(m, *operands):
     """``x1·y1 + x2·y2 + …`` of the pairs ``x1, y1, x2, y2, …``; ∂/∂xᵢ = yᵢ and ∂/∂yᵢ = xᵢ."""
     xs, ys = operands[0::2], operands[1::2]
-    if len(xs) != len(ys):
-        raise ValueError(f"dot takes pairs x1, y1, x2, y2, ...: got {len(operands)} operands")
-    total = xs[0] * ys[0] if xs else 0.0
+    total = xs[0] * ys[0]
     for x, y in zip(xs[1:], ys[1:], strict=True):  # left to right, as a chain of + and ×
         total = total + x * y
-    result = [total, *operands]
-    result[1::2] = ys  # ∂/∂xᵢ = yᵢ
-    result[2::2] = xs  # ∂/∂yᵢ = xᵢ
-    return tuple(result)
+    local = list(operands)
+    local[0::2], local[1::2] = ys, xs
+    return total, tuple(local)
 
 
-def _neg(x: float, m: ModuleType = scalar) -> tuple[float, float]:
-    return -x, -1.0
+# ---------------------------------------------------------------------------- functions
 
 
-def _exp(x: float, m: ModuleType = scalar) -> tuple[float, float]:
+@primitive(["exp(x)"], name="exp")
+def EXP(m, x):
     out = m.exp(x)
-    return out, out
+    return out, (out,)
 
 
-def _log(x: float, m: ModuleType = scalar) -> tuple[float, float]:
-    return m.log(x), 1.0 / x
+@primitive(["1/x"], name="log")
+def LOG(m, x):
+    return m.log(x), (1.0 / x,)
 
 
-def _sigmoid(x: float, m: ModuleType = scalar) -> tuple[float, float]:
-    s = m.sigmoid(x)
-    return s, s * (1.0 - s)
+@primitive(["1/(1+x)"], name="log1p")
+def LOG1P(m, x):
+    return m.log1p(x), (1.0 / (1.0 + x),)
 
 
-def _tanh(x: float, m: ModuleType = scalar) -> tuple[float, float]:
-    t = m.tanh(x)
-    return t, 1.0 - t * t
+@primitive(["exp(x)"], name="expm1")
+def EXPM1(m, x):
+    return m.expm1(x), (m.exp(x),)
 
 
-def _relu(x: float, m: ModuleType = scalar) -> tuple[float, float]:
-    return m.relu(x), m.step(x)
+@primitive(["1/(2√x)"], symbol="√", name="sqrt")
+def SQRT(m, x):
+    out = m.sqrt(x)
+    return out, (0.5 * m.pow_ieee(x, -0.5),)  # ∞ at 0, as in PyTorch
 
 
-ADD = Primitive("add", "+", 2, _add, ("1", "1"))
-SUB = Primitive("sub", "−", 2, _sub, ("1", "−1"))
-MUL = Primitive("mul", "×", 2, _mul, ("y", "x"))
-DIV = Primitive("div", "÷", 2, _div, ("1/y", "−x/y²"))
-POW = Primitive("pow", "^", 2, _pow, ("c·x^(c−1)",), constant_operand=1)
-POW_XY = Primitive("pow_xy", "^", 2, _pow_xy, ("y·x^(y−1)", "x^y·log x"))
-SUM = Primitive("sum", "Σ", None, _sum, ("1",))
-DOT = Primitive("dot", "·", None, _dot, ("yᵢ", "xᵢ"))
-NEG = Primitive("neg", "−", 1, _neg, ("−1",))
-EXP = Primitive("exp", "exp", 1, _exp, ("exp(x)",))
-LOG = Primitive("log", "log", 1, _log, ("1/x",))
-SIGMOID = Primitive("sigmoid", "σ", 1, _sigmoid, ("σ(1−σ)",))
-TANH = Primitive("tanh", "tanh", 1, _tanh, ("1−tanh²",))
-RELU = Primitive("relu", "ReLU", 1, _relu, ("1 if x>0 else 0",))
+@primitive(["cos x"], name="sin")
+def SIN(m, x):
+    return m.sin(x), (m.cos(x),)
 
-PRIMITIVES: dict[str, Primitive] = {
-    p.name: p for p in (ADD, SUB, MUL, DIV, POW, POW_XY, SUM, DOT, NEG, EXP, LOG, SIGMOID, TANH, RELU)
-}
-"""Every primitive by name."""
+
+@primitive(["−sin x"], name="cos")
+def COS(m, x):
+    return m.cos(x), (-m.sin(x),)
+
+
+@primitive(["1+tan²"], name="tan")
+def TAN(m, x):
+    out = m.tan(x)
+    return out, (1.0 + out * out,)
+
+
+@primitive(["cosh x"], name="sinh")
+def SINH(m, x):
+    return m.sinh(x), (m.cosh(x),)
+
+
+@primitive(["sinh x"], name="cosh")
+def COSH(m, x):
+    return m.cosh(x), (m.sinh(x),)
+
+
+@primitive(["1−tanh²"], name="tanh")
+def TANH(m, x):
+    out = m.tanh(x)
+    return out, (1.0 - out * out,)
+
+
+@primitive(["σ(1−σ)"], symbol="σ", name="sigmoid")
+def SIGMOID(m, x):
+    out = m.sigmoid(x)
+    return out, (out * (1.0 - out),)
+
+
+@primitive(["1 if x>0 else 0"], symbol="ReLU", name="relu")
+def RELU(m, x):
+    return m.relu(x), (m.heaviside(x, 0.0),)  # 0 at the kink, as in PyTorch
+
+
+@primitive(["sign(x)"], symbol="|x|", name="abs")
+def ABS(m, x):
+    return m.abs(x), (m.sign(x),)  # 0 at the kink, as in PyTorch
+
+
+@primitive(["1 if x>y, ½ if x=y", "1 if y>x, ½ if x=y"], symbol="max", name="maximum")
+def MAXIMUM(m, x, y):
+    return m.maximum(x, y), (m.heaviside(x - y, 0.5), m.heaviside(y - x, 0.5))  # a tie splits, as in PyTorch
+
+
+@primitive(["1 if x<y, ½ if x=y", "1 if y<x, ½ if x=y"], symbol="min", name="minimum")
+def MINIMUM(m, x, y):
+    return m.minimum(x, y), (m.heaviside(y - x, 0.5), m.heaviside(x - y, 0.5))
+
+
+@primitive(["c·x^(c−1)"], name="pow", symbol="^", constant=1)
+def POW(m, x, c):
+    # As PyTorch: ∂/∂x is 0 for c == 0, and ∞ at x == 0 for c < 1 (pow_ieee: 0 ** negative = ∞).
+    return m.pow(x, c), (0.0 if c == 0.0 else c * m.pow_ieee(x, c - 1.0),)

@@ -16,6 +16,7 @@ from minigrad.primitives import PRIMITIVES
 finite = st.floats(-50, 50, allow_nan=False)
 positive = st.floats(1e-3, 50)
 nonzero = finite.filter(lambda x: abs(x) > 1e-2)
+whole = st.integers(-5, 5).map(float)  # ties, and otherwise at least 1 apart: away from max's kink
 
 
 def central(f: Callable[[float], float], x: float) -> float:
@@ -41,6 +42,15 @@ UNARY: dict[str, tuple[Callable[[Value], Value], Real, Real, st.SearchStrategy]]
     ),
     "tanh": (lambda x: x.tanh(), math.tanh, lambda x: 1 / math.cosh(x) ** 2, finite),
     "relu": (lambda x: x.relu(), lambda x: max(x, 0.0), lambda x: 1.0 if x > 0 else 0.0, nonzero),
+    "abs": (lambda x: abs(x), abs, lambda x: math.copysign(1.0, x), nonzero),
+    "sqrt": (lambda x: x.sqrt(), math.sqrt, lambda x: 0.5 / math.sqrt(x), positive),
+    "sin": (lambda x: x.sin(), math.sin, math.cos, finite),
+    "cos": (lambda x: x.cos(), math.cos, lambda x: -math.sin(x), finite),
+    "tan": (lambda x: x.tan(), math.tan, lambda x: 1 / math.cos(x) ** 2, st.floats(-1.5, 1.5)),
+    "sinh": (lambda x: x.sinh(), math.sinh, math.cosh, finite),
+    "cosh": (lambda x: x.cosh(), math.cosh, math.sinh, finite),
+    "log1p": (lambda x: x.log1p(), math.log1p, lambda x: 1 / (1 + x), st.floats(-0.99, 50)),
+    "expm1": (lambda x: x.expm1(), math.expm1, math.exp, finite),
 }
 
 BINARY: dict[str, tuple[Callable[[Value, Value], Value], Callable, Callable, st.SearchStrategy, st.SearchStrategy]] = {
@@ -55,11 +65,26 @@ BINARY: dict[str, tuple[Callable[[Value, Value], Value], Callable, Callable, st.
         st.floats(0.1, 5),
         st.floats(-3, 3),
     ),
+    "maximum": (
+        minigrad.maximum,
+        max,
+        lambda x, y: (1.0, 0.0) if x > y else (0.0, 1.0) if x < y else (0.5, 0.5),  # a tie splits, as PyTorch
+        whole,
+        whole,
+    ),
+    "minimum": (
+        minigrad.minimum,
+        min,
+        lambda x, y: (1.0, 0.0) if x < y else (0.0, 1.0) if x > y else (0.5, 0.5),
+        whole,
+        whole,
+    ),
 }
 
 
 def test_every_primitive_is_tested() -> None:
-    assert set(PRIMITIVES) == set(UNARY) | set(BINARY) | {"pow", "sum", "dot"}
+    builtin = {name for name, p in PRIMITIVES.items() if p.rule.__module__ == "minigrad.primitives"}
+    assert builtin == set(UNARY) | set(BINARY) | {"pow", "sum", "dot"}
 
 
 @pytest.mark.parametrize("name", sorted(UNARY))

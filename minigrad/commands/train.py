@@ -321,8 +321,8 @@ def _run(args: argparse.Namespace, out: Path) -> int:
             model, X_train, y_train, loss_fn, optimizer,
             epochs=epochs, batch_size=batch_size, seed=args.seed, progress=progress, description="train",
         )  # fmt: skip
-    except ValueError as error:
-        if _diverged(model, []) or re.search(r"\b(nan|inf)\b", str(error)):
+    except (ValueError, OverflowError) as error:
+        if isinstance(error, OverflowError) or _diverged(model, []) or re.search(r"\b(nan|inf)\b", str(error)):
             raise _DivergedError(f"training diverged: the loss became nan or inf ({error}); {hint}") from None
         raise
 

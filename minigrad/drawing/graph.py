@@ -163,7 +163,7 @@ def _operand_rule(primitive: Primitive, position: int) -> tuple[str, str | None]
     if primitive.arity is None:  # groups of operands: sum's x1, x2, ..., dot's x1, y1, x2, y2, ...
         i, j = divmod(position, len(primitive.derivatives))
         return f"{_OPERAND_NAMES[j]}{i + 1}", primitive.derivatives[j].replace("ᵢ", str(i + 1))
-    if position == primitive.constant_operand:
+    if position == primitive.constant:
         return "c", None
     rules = primitive.derivatives
     return _OPERAND_NAMES[position], rules[position] if position < len(rules) else None

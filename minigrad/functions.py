@@ -1,0 +1,282 @@
+"""The primitives as functions of ``Value`` s or plain numbers: ``minigrad.exp``, ``minigrad.sqrt`` ...
+
+Each function makes a node when its argument is a ``Value`` and returns a float for a
+plain number, computed by the same rule either way.
+
+>>> from minigrad import Value, exp, maximum
+>>> exp(0.0)
+1.0
+>>> exp(Value(0.0, "x")).op
+'exp'
+>>> maximum(Value(1.0), 3.0).data
+3.0
+
+This module is also the math namespace (:data:`minigrad.primitives.NAMESPACE`) in which
+the rules run on ``Value`` s for ``backward(create_graph=True)``: every derivative a
+rule computes here is a graph of its own, which can be differentiated again. The
+derivatives of the step-like functions (``sign``, ``heaviside``) are zero wherever they
+are defined, so those return plain floats.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from minigrad import scalar
+from minigrad.engine import Number, Value, apply
+from minigrad.primitives import (
+    ABS,
+    COS,
+    COSH,
+    DIV,
+    EXP,
+    EXPM1,
+    LOG,
+    LOG1P,
+    MAXIMUM,
+    MINIMUM,
+    POW,
+    POW_XY,
+    RELU,
+    SIGMOID,
+    SIN,
+    SINH,
+    SQRT,
+    TAN,
+    TANH,
+)
+
+__all__ = [
+    "abs",
+    "cos",
+    "cosh",
+    "div",
+    "exp",
+    "expm1",
+    "heaviside",
+    "log",
+    "log1p",
+    "maximum",
+    "minimum",
+    "pow",
+    "pow_ieee",
+    "relu",
+    "sigmoid",
+    "sign",
+    "sin",
+    "sinh",
+    "sqrt",
+    "tan",
+    "tanh",
+    "xlogy",
+]
+
+Operand = Value | Number
+Result = Any  # a Value for a Value operand, else a float
+
+
+def exp(x: Operand) -> Result:
+    """``e ** x``; ``OverflowError`` past x ≈ 709.78.
+
+    >>> exp(0)
+    1.0
+    """
+    return apply(EXP, x)
+
+
+def log(x: Operand) -> Result:
+    """Natural logarithm; ``ValueError`` naming ``x`` for x <= 0.
+
+    >>> log(1.0)
+    0.0
+    """
+    return apply(LOG, x)
+
+
+def log1p(x: Operand) -> Result:
+    """``log(1 + x)``, exact for small ``x``; ``ValueError`` for x <= −1.
+
+    >>> log1p(0.0)
+    0.0
+    """
+    return apply(LOG1P, x)
+
+
+def expm1(x: Operand) -> Result:
+    """``e ** x − 1``, exact for small ``x``.
+
+    >>> expm1(0.0)
+    0.0
+    """
+    return apply(EXPM1, x)
+
+
+def sqrt(x: Operand) -> Result:
+    """Square root; ``ValueError`` for x < 0; the derivative at 0 is ``inf``, as in PyTorch.
+
+    >>> sqrt(16)
+    4.0
+    """
+    return apply(SQRT, x)
+
+
+def sin(x: Operand) -> Result:
+    """Sine (radians).
+
+    >>> sin(0.0)
+    0.0
+    """
+    return apply(SIN, x)
+
+
+def cos(x: Operand) -> Result:
+    """Cosine (radians).
+
+    >>> cos(0.0)
+    1.0
+    """
+    return apply(COS, x)
+
+
+def tan(x: Operand) -> Result:
+    """Tangent (radians).
+
+    >>> tan(0.0)
+    0.0
+    """
+    return apply(TAN, x)
+
+
+def sinh(x: Operand) -> Result:
+    """Hyperbolic sine.
+
+    >>> sinh(0.0)
+    0.0
+    """
+    return apply(SINH, x)
+
+
+def cosh(x: Operand) -> Result:
+    """Hyperbolic cosine.
+
+    >>> cosh(0.0)
+    1.0
+    """
+    return apply(COSH, x)
+
+
+def tanh(x: Operand) -> Result:
+    """Hyperbolic tangent.
+
+    >>> tanh(0.0)
+    0.0
+    """
+    return apply(TANH, x)
+
+
+def sigmoid(x: Operand) -> Result:
+    """Logistic function ``1 / (1 + e**-x)``, finite for every finite input.
+
+    >>> sigmoid(0.0)
+    0.5
+    """
+    return apply(SIGMOID, x)
+
+
+def relu(x: Operand) -> Result:
+    """``max(x, 0)``; its derivative at 0 is 0, as in PyTorch.
+
+    >>> relu(-1.0)
+    0.0
+    """
+    return apply(RELU, x)
+
+
+def abs(x: Operand) -> Result:  # noqa: A001 - minigrad.abs, like numpy.abs
+    """``|x|``; its derivative at 0 is 0, as in PyTorch.
+
+    >>> abs(-2)
+    2.0
+    """
+    return apply(ABS, x)
+
+
+def maximum(x: Operand, y: Operand) -> Result:
+    """The larger of ``x`` and ``y``; at a tie each gets half the gradient, as in PyTorch.
+
+    >>> maximum(2.0, 3.0)
+    3.0
+    """
+    return apply(MAXIMUM, x, y)
+
+
+def minimum(x: Operand, y: Operand) -> Result:
+    """The smaller of ``x`` and ``y``; at a tie each gets half the gradient, as in PyTorch.
+
+    >>> minimum(2.0, 3.0)
+    2.0
+    """
+    return apply(MINIMUM, x, y)
+
+
+def div(x: Operand, y: Operand) -> Result:
+    """``x / y``; ``ZeroDivisionError`` for ``y == 0``.
+
+    >>> div(1, 4)
+    0.25
+    """
+    return apply(DIV, x, y)
+
+
+def pow(x: Operand, y: Operand) -> Result:  # noqa: A001 - the name of the operation
+    """``x ** y``: a ``pow`` node for a plain-number exponent, ``pow_xy`` for a ``Value``.
+
+    >>> pow(2, 3)
+    8.0
+    """
+    return apply(POW_XY if isinstance(y, Value) else POW, x, y)
+
+
+def pow_ieee(x: Operand, y: Operand) -> Result:
+    """``x ** y`` where a derivative needs it: ``inf`` (a constant) where the power is infinite.
+
+    >>> pow_ieee(0.0, -0.5)
+    inf
+    """
+    try:
+        return pow(x, y)
+    except (ZeroDivisionError, OverflowError):
+        return scalar.pow_ieee(_data(x), _data(y))
+
+
+def xlogy(x: Operand, y: Operand) -> Result:
+    """``x · log(y)``, and 0.0 where ``x == 0``.
+
+    >>> xlogy(0.0, 0.0)
+    0.0
+    """
+    if _data(x) == 0.0:
+        return 0.0
+    return x * log(y)
+
+
+def sign(x: Operand) -> float:
+    """−1.0, 0.0 or 1.0 by the sign of ``x``, a constant (its derivative is 0).
+
+    >>> sign(Value(-3.0))
+    -1.0
+    """
+    return scalar.sign(_data(x))
+
+
+def heaviside(x: Operand, at_zero: float) -> float:
+    """The step function of ``x``'s data, a constant: 1.0 above 0, 0.0 below, ``at_zero`` at 0.
+
+    >>> heaviside(Value(2.0), 0.5)
+    1.0
+    """
+    return scalar.heaviside(_data(x), at_zero)
+
+
+def _data(x: Operand) -> float:
+    return x.data if isinstance(x, Value) else float(x)

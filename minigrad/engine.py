@@ -57,7 +57,7 @@ from minigrad.primitives import (
     Primitive,
 )
 
-__all__ = ["Number", "Value", "apply", "backpropagate", "dot", "sum_of", "topological_order", "watch_reads"]
+__all__ = ["Number", "Value", "apply", "dot", "gradients", "sum_of", "topological_order", "watch_reads"]
 
 Number: TypeAlias = int | float
 """A plain real number: int, float, bool, fractions.Fraction, NumPy scalar, ..."""
@@ -85,6 +85,68 @@ def _operand(x: object) -> float | None:
     if isinstance(x, Real):
         return float(x)
     return None
+
+
+def _operator(primitive: Primitive) -> Callable[[Value, Any], Value]:
+    """The method for ``self op other``, ``other`` a ``Value`` or a plain number.
+
+    Every ``+`` and ``*`` runs this code, so it makes the node itself, as :func:`apply`
+    would, without the generality of ``apply`` (which takes any number of operands).
+    """
+    rule = primitive.rule
+
+    def method(self: Value, other: Any) -> Value:
+        if other.__class__ is Value:
+            data, local_grads = rule(scalar, self._data, other._data)
+            operands = parents = (self, other)
+        else:
+            c = other if other.__class__ is float else _operand(other)
+            if c is None:
+                return NotImplemented
+            data, local_grads = rule(scalar, self._data, c)
+            operands, parents, local_grads = (self, c), (self,), local_grads[:1]  # no gradient flows into a number
+        return _node(primitive, data, operands, parents, local_grads)
+
+    method.__name__ = method.__qualname__ = primitive.name
+    method.__doc__ = f"A ``{primitive.name}`` node for ``self {primitive.symbol} other``."
+    return method
+
+
+def _reflected(primitive: Primitive) -> Callable[[Value, Any], Value]:
+    """The method for ``other op self`` (Python calls it for ``2 - x``): the operands stay as written."""
+    rule = primitive.rule
+
+    def method(self: Value, other: Any) -> Value:
+        c = other if other.__class__ is float else _operand(other)
+        if c is None:
+            return NotImplemented
+        data, (_, local) = rule(scalar, c, self._data)
+        return _node(primitive, data, (c, self), (self,), (local,))
+
+    method.__name__ = method.__qualname__ = f"r{primitive.name}"
+    method.__doc__ = f"A ``{primitive.name}`` node for ``other {primitive.symbol} self``, ``other`` a plain number."
+    return method
+
+
+def _node(
+    primitive: Primitive,
+    data: float,
+    operands: tuple[Any, ...],
+    parents: tuple[Value, ...],
+    local_grads: tuple[Any, ...],
+) -> Value:
+    """A new node (``Value.__init__`` makes only leaves)."""
+    if data - data != 0.0:  # inf or nan: allowed only from inf or nan
+        _check_overflow(primitive, operands)
+    node = _new(Value)
+    node._data = data
+    node._grad = 0.0
+    node._label = ""
+    node.primitive = primitive
+    node.operands = operands
+    node.parents = parents
+    node.local_grads = local_grads
+    return node
 
 
 class Value:
@@ -197,38 +259,26 @@ class Value:
 
     # ------------------------------------------------------------- the primitives
 
-    def __add__(self, other: Value | Number) -> Value:
-        return _binary(ADD, self, other)
-
-    def __radd__(self, other: Number) -> Value:
-        return _binary(ADD, other, self)
-
-    def __sub__(self, other: Value | Number) -> Value:
-        return _binary(SUB, self, other)
-
-    def __rsub__(self, other: Number) -> Value:
-        return _binary(SUB, other, self)
-
-    def __mul__(self, other: Value | Number) -> Value:
-        return _binary(MUL, self, other)
-
-    def __rmul__(self, other: Number) -> Value:
-        return _binary(MUL, other, self)
-
-    def __truediv__(self, other: Value | Number) -> Value:
-        return _binary(DIV, self, other)
-
-    def __rtruediv__(self, other: Number) -> Value:
-        return _binary(DIV, other, self)
+    __add__ = _operator(ADD)
+    __radd__ = _reflected(ADD)  # 2 + x: the operands stay (2, x), as written
+    __sub__ = _operator(SUB)
+    __rsub__ = _reflected(SUB)
+    __mul__ = _operator(MUL)
+    __rmul__ = _reflected(MUL)
+    __truediv__ = _operator(DIV)
+    __rtruediv__ = _reflected(DIV)
+    __rpow__ = _reflected(POW_XY)  # 2 ** x
+    _pow_number = _operator(POW)  # x ** 2: the exponent is a constant
+    _pow_value = _operator(POW_XY)  # x ** y
 
     def __pow__(self, exponent: Value | Number) -> Value:
-        """``x ** 2`` (a ``pow`` node, the exponent a constant) or ``x ** y`` (``pow_xy``, both ``Value`` s)."""
-        if exponent.__class__ is Value:
-            return _binary(POW_XY, self, exponent)
-        return _binary(POW, self, exponent)
+        """``x ** 2`` (a ``pow`` node, the exponent a constant) or ``x ** y`` (``pow_xy``, both ``Value`` s).
 
-    def __rpow__(self, base: Number) -> Value:
-        return _binary(POW_XY, base, self)
+        >>> x = Value(3.0)
+        >>> (x ** 2).op, (x ** x).op
+        ('pow', 'pow_xy')
+        """
+        return self._pow_value(exponent) if exponent.__class__ is Value else self._pow_number(exponent)
 
     def __neg__(self) -> Value:
         return _unary(NEG, self)
@@ -374,8 +424,7 @@ class Value:
     def __ge__(self, other: Value | Number) -> bool:
         return _read(self, ">=", other, self._data >= _data_of(other))  # type: ignore[no-any-return]
 
-    __eq__ = object.__eq__  # identity: Values are dict keys and set members
-    __hash__ = object.__hash__
+    # No __eq__ or __hash__: those of object, identity, so Values are dict keys and set members.
 
     # ------------------------------------------------------------- backward
 
@@ -405,10 +454,13 @@ class Value:
         """
         seed = _as_float(grad)
         with _lock:
-            grads = backpropagate(self, seed, create_graph)
-            for node, g in grads.items():  # add to what earlier passes left
-                before = node._grad
-                node._grad = g if before.__class__ is float and before == 0.0 else before + g
+            order = topological_order(self)
+            earlier = _set_aside(order, create_graph)
+            try:
+                _backpropagate(order, seed, create_graph)
+            finally:  # add back what earlier passes left, also when interrupted
+                for node, before in earlier:
+                    node._grad = node._grad + before
 
     def zero_grad(self) -> None:
         """Set ``.grad = 0.0`` on this node and every node it was computed from.
@@ -420,54 +472,91 @@ class Value:
             node._grad = 0.0
 
 
-def backpropagate(root: Value, seed: Grad = 1.0, create_graph: bool = False) -> dict[Value, Grad]:
-    """The gradient of ``root`` with respect to every node it depends on: the backward loop.
+def _backpropagate(order: list[Value], seed: Grad, create_graph: bool) -> None:
+    """The backward loop: from the output (last in ``order``) to the leaves, each node sends its grad on.
 
-    Returns ``{node: seed * ∂root/∂node}``; no ``.grad`` is touched (:meth:`Value.backward`
-    adds these to them). Nodes are visited from ``root`` towards the leaves, each after
-    every node that uses it, so its gradient is complete when it is sent on. With
-    ``create_graph`` the local derivatives are recomputed as ``Value`` s by the
-    primitives' rules on ``Value`` operands, so the gradients are ``Value`` graphs.
+    Every node comes after every node that uses it, so its gradient is complete when it
+    is sent on to its parents, multiplied by the local derivatives. With
+    ``create_graph`` the local derivatives are computed again as ``Value`` s, by the
+    primitive's rule on ``Value`` operands, so the gradients are graphs too.
+    """
+    order[-1]._grad = seed
+    for node in reversed(order):
+        g = node._grad
+        local_grads = _local_grads_as_values(node) if create_graph and node.parents else node.local_grads
+        for parent, local in zip(node.parents, local_grads, strict=False):  # same length (strict doubles the cost)
+            parent._grad += g * local
+
+
+def _set_aside(order: list[Value], create_graph: bool) -> list[tuple[Value, Grad]]:
+    """Set every grad in ``order`` to zero for a new pass; returns the nonzero ones it held."""
+    zero = _ZERO if create_graph else 0.0
+    earlier = []
+    for node in order:
+        before = node._grad
+        if before.__class__ is not float or before != 0.0:
+            earlier.append((node, before))
+        node._grad = zero  # type: ignore[assignment]
+    return earlier
+
+
+class _Zero:
+    """The zero a ``create_graph`` pass starts each grad from: ``zero + g`` is ``g`` itself, no extra node."""
+
+    def __add__(self, other: Grad) -> Grad:
+        return other
+
+
+_ZERO = _Zero()
+
+
+def gradients(root: Value, nodes: Iterable[Value], seed: Grad = 1.0, create_graph: bool = False) -> list[Grad]:
+    """``seed * ∂root/∂node`` for each of ``nodes``, leaving every ``.grad`` as it was.
+
+    The same backward pass as :meth:`Value.backward`; the functional helpers
+    (:func:`minigrad.grad` ...) use it, so that nesting them works.
 
     >>> a, b = Value(2.0, "a"), Value(5.0, "b")
-    >>> grads = backpropagate(a * b + a)
-    >>> grads[a], grads[b]
-    (6.0, 2.0)
+    >>> gradients(a * b + a, [a, b, Value(1.0)]), a.grad
+    ([6.0, 2.0, 0.0], 0.0)
     """
-    grads: dict[Value, Grad] = {root: seed}
-    for node in reversed(topological_order(root)):
-        g = grads[node]
-        local_grads = _local_grads_as_values(node) if create_graph and node.parents else node.local_grads
-        for parent, local in zip(node.parents, local_grads, strict=True):
-            contribution = g * local
-            grads[parent] = grads[parent] + contribution if parent in grads else contribution
-    return grads
+    with _lock:
+        order = topological_order(root)
+        earlier = [(node, node._grad) for node in order]
+        try:
+            _set_aside(order, create_graph)
+            _backpropagate(order, seed, create_graph)
+            reached = set(order)
+            return [node._grad if node in reached else 0.0 for node in nodes]
+        finally:
+            for node, before in earlier:
+                node._grad = before
 
 
 def topological_order(root: Value) -> list[Value]:
     """Every node ``root`` depends on, each once, operands before the nodes made from them.
 
-    Iterative depth-first search (no recursion limit); ``root`` is last.
+    Depth-first, without recursion (graphs of millions of nodes are fine): from each
+    node, go on to its first parent not yet visited; a node whose parents are all
+    placed is placed next. ``root`` is last.
 
     >>> a = Value(1.0, "a"); b = a * 2; c = a + b
     >>> [n.label or n.op for n in topological_order(c)]
     ['a', 'mul', 'add']
     """
     order: list[Value] = []
-    placed: set[Value] = set()
-    stack = [root]
+    visited = {root}
+    stack = [(root, iter(root.parents))]
     while stack:
-        node = stack[-1]
-        if node in placed:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent not in visited:
+                visited.add(parent)
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:  # every parent is placed
             stack.pop()
-            continue
-        waiting = [p for p in node.parents if p not in placed]
-        if waiting:
-            stack.extend(waiting)
-            continue
-        placed.add(node)
-        order.append(node)
-        stack.pop()
+            order.append(node)
     return order
 
 
@@ -522,48 +611,14 @@ def _local_grads_as_values(node: Value) -> tuple[Grad, ...]:
     return _for_parents(node.primitive, node.operands, local_grads)[1]  # type: ignore[arg-type]
 
 
-def _node(
-    primitive: Primitive,
-    data: float,
-    operands: tuple[Any, ...],
-    parents: tuple[Value, ...],
-    local_grads: tuple[Any, ...],
-) -> Value:
-    if data - data != 0.0:  # inf or nan: allowed only from inf or nan
-        _check_overflow(primitive, operands)
-    node = _new(Value)
-    node._data, node._grad, node._label = data, 0.0, ""
-    node.primitive, node.operands, node.parents, node.local_grads = primitive, operands, parents, local_grads
-    return node
-
-
 _new = object.__new__
 
 
-def _binary(primitive: Primitive, x: Any, y: Any) -> Value:
-    """The node for an operator with two operands: the same as :func:`apply`, without its generality.
-
-    Every ``+`` and ``*`` runs this, so it avoids what ``apply`` spends on many operands.
-    """
-    if x.__class__ is Value and y.__class__ is Value:
-        out, local_grads = primitive.rule(scalar, x._data, y._data)
-        return _node(primitive, out, (x, y), (x, y), local_grads)
-    if x.__class__ is Value:
-        c = _operand(y)
-        if c is None:
-            return NotImplemented
-        out, local_grads = primitive.rule(scalar, x._data, c)
-        return _node(primitive, out, (x, c), (x,), local_grads[:1])
-    c = _operand(x)
-    if c is None:
-        return NotImplemented
-    out, local_grads = primitive.rule(scalar, c, y._data)
-    return _node(primitive, out, (c, y), (y,), local_grads[1:])
-
-
 def _unary(primitive: Primitive, x: Value) -> Value:
-    out, local_grads = primitive.rule(scalar, x._data)
-    return _node(primitive, out, (x,), (x,), local_grads)
+    """The node for a one-operand primitive (as :func:`apply` makes it)."""
+    data, local_grads = primitive.rule(scalar, x._data)
+    operands = (x,)
+    return _node(primitive, data, operands, operands, local_grads)
 
 
 def _check_overflow(primitive: Primitive, operands: tuple[Any, ...]) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from minigrad.engine import Grad, Number, Value, _as_float, backpropagate, topological_order
+from minigrad.engine import Grad, Number, Value, _as_float, gradients, topological_order
 
 __all__ = ["GradCheck", "check_grad", "grad", "hessian", "jvp", "value_and_grad"]
 
@@ -67,9 +67,10 @@ def _flat(leaves: list[Value | list[Value]]) -> list[Value]:
     return [x for leaf in leaves for x in (leaf if isinstance(leaf, list) else [leaf])]
 
 
-def _shaped(leaves: list[Value | list[Value]], grads: dict[Value, Grad]) -> list[Any]:
-    """The gradient of every argument, shaped like it: a number, or a list for a sequence."""
-    return [[grads.get(x, 0.0) for x in leaf] if isinstance(leaf, list) else grads.get(leaf, 0.0) for leaf in leaves]
+def _shaped(leaves: list[Value | list[Value]], grads: list[Grad]) -> list[Any]:
+    """``grads`` (one per number, in order) shaped like the arguments: a number, or a list for a sequence."""
+    entries = iter(grads)
+    return [[next(entries) for _ in leaf] if isinstance(leaf, list) else next(entries) for leaf in leaves]
 
 
 def _evaluate(f: Callable[..., Any], leaves: list[Value | list[Value]]) -> Value | float:
@@ -105,7 +106,8 @@ def value_and_grad(f: Callable[..., Any]) -> Callable[..., tuple[Any, Any]]:
         leaves = [_to_values(a) for a in args]
         nested = any(isinstance(x, Value) for a in args for x in (a if is_sequence(a) else [a]))
         out = _evaluate(f, leaves)
-        grads = backpropagate(out, 1.0, create_graph=nested) if isinstance(out, Value) else {}
+        variables = _flat(leaves)
+        grads = gradients(out, variables, create_graph=nested) if isinstance(out, Value) else [0.0] * len(variables)
         shaped = _shaped(leaves, grads)
         value = out if nested or not isinstance(out, Value) else out.data
         return value, shaped[0] if len(shaped) == 1 else tuple(shaped)
@@ -151,19 +153,11 @@ def hessian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
         leaves = [_to_values(a) for a in args]
         variables = _flat(leaves)
         out = _evaluate(f, leaves)
-        first = backpropagate(out, 1.0, create_graph=True) if isinstance(out, Value) else {}
-        rows = []
-        for x in variables:
-            g = first.get(x, 0.0)
-            second = backpropagate(g) if isinstance(g, Value) else {}
-            rows.append([_as_float(_value(second.get(y, 0.0))) for y in variables])
-        return rows
+        n = len(variables)
+        first = gradients(out, variables, create_graph=True) if isinstance(out, Value) else [0.0] * n
+        return [gradients(g, variables) if isinstance(g, Value) else [0.0] * n for g in first]  # type: ignore[misc]
 
     return wrapped
-
-
-def _value(g: Grad) -> float:
-    return g.data if isinstance(g, Value) else g
 
 
 def jvp(f: Callable[..., Any], primals: Sequence[Argument], tangents: Sequence[Argument]) -> tuple[float, float]:

@@ -105,7 +105,17 @@ def _operator(primitive: Primitive) -> Callable[[Value, Any], Value]:
                 return NotImplemented
             data, local_grads = rule(scalar, self._data, c)
             operands, parents, local_grads = (self, c), (self,), local_grads[:1]  # no gradient flows into a number
-        return _node(primitive, data, operands, parents, local_grads)
+        if data - data != 0.0:  # inf or nan: allowed only from inf or nan
+            _check_overflow(primitive, operands)
+        node = _new(Value)  # as _node() below, written out here: a function call is ~15 % of making a node
+        node._data = data
+        node._grad = 0.0
+        node._label = ""
+        node.primitive = primitive
+        node.operands = operands
+        node.parents = parents
+        node.local_grads = local_grads
+        return node
 
     method.__name__ = method.__qualname__ = primitive.name
     method.__doc__ = f"A ``{primitive.name}`` node for ``self {primitive.symbol} other``."
@@ -484,7 +494,7 @@ def _backpropagate(order: list[Value], seed: Grad, create_graph: bool) -> None:
     for node in reversed(order):
         g = node._grad
         local_grads = _local_grads_as_values(node) if create_graph and node.parents else node.local_grads
-        for parent, local in zip(node.parents, local_grads, strict=False):  # same length (strict doubles the cost)
+        for parent, local in zip(node.parents, local_grads):  # noqa: B905 - same length; strict= costs 2x here
             parent._grad += g * local
 
 

@@ -5,8 +5,8 @@ SVG viewer then draws the text in whatever font it has under that name. Drawings
 :data:`FONT`, DejaVu Sans: the pip-installed ``graphviz-pure`` carries its exact metrics,
 system Graphviz finds it through fontconfig on most Linux systems, and matplotlib (a
 dependency of minigrad) ships its font file. Its glyphs are wider than those of Helvetica,
-Arial or Liberation Sans, so a viewer without DejaVu Sans that falls back to one of the
-fonts in :data:`SVG_FONT_FAMILY` draws narrower text, inside the same boxes.
+Arial, Liberation Sans or Noto Sans, so a viewer without DejaVu Sans that falls back to its
+sans-serif font (see :data:`SVG_FONT_FAMILY`) draws narrower text, inside the same boxes.
 
 A label is free text: :func:`printable` turns any ``str``, control characters and lone
 surrogates included, into text every renderer accepts.
@@ -24,8 +24,9 @@ __all__ = ["FONT", "LABEL_LIMIT", "SVG_FONT_FAMILY", "printable"]
 FONT = "DejaVu Sans"
 """The font family every drawing is laid out in (the ``fontname`` of graph, nodes and edges)."""
 
-SVG_FONT_FAMILY = "DejaVu Sans,Verdana,Bitstream Vera Sans,sans-serif"
-"""What SVG output asks the viewer for: DejaVu Sans, else fonts of the same or narrower widths."""
+SVG_FONT_FAMILY = "DejaVu Sans,Bitstream Vera Sans,sans-serif"
+"""What SVG output asks the viewer for: DejaVu Sans, else Bitstream Vera Sans (the font DejaVu
+Sans grew from, with the same widths for Latin text), else the viewer's sans-serif."""
 
 LABEL_LIMIT = 40
 """The most characters of a label a drawing shows; longer ones end in ``…``."""

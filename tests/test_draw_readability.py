@@ -14,6 +14,7 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
 from minigrad import Value, draw, gradient_paths, to_svg
@@ -27,15 +28,29 @@ FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 SLACK = 0.5  # points: rounding in the SVG's coordinates
 
 
+def font_file(bold: bool) -> str:
+    return str(FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"))
+
+
 @cache
 def font(bold: bool, size: float) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), round(size * 100))
+    return ImageFont.truetype(font_file(bold), round(size * 100))
+
+
+@cache
+def covered(bold: bool) -> frozenset[int]:
+    with TTFont(font_file(bold), lazy=True) as ttf:
+        return frozenset(ttf.getBestCmap())
 
 
 def text_width(element: ET.Element) -> float:
-    """The width in points of an SVG ``<text>`` drawn in DejaVu Sans."""
+    """The width in points of an SVG ``<text>`` drawn in DejaVu Sans; a character it lacks (Hangul) is
+    drawn by the viewer in another font, counted as 1 em."""
     size = float(element.get("font-size", "14"))
-    return font(element.get("font-weight") == "bold", size).getlength(element.text or "") / 100
+    bold = element.get("font-weight") == "bold"
+    text = element.text or ""
+    drawn = "".join(ch for ch in text if ord(ch) in covered(bold))
+    return font(bold, size).getlength(drawn) / 100 + (len(text) - len(drawn)) * size
 
 
 def extent(element: ET.Element) -> tuple[float, float]:
@@ -88,6 +103,18 @@ def overflows(svg: str) -> list[str]:
     return problems
 
 
+def long_product() -> Value:
+    """A path of 30 factors: a caption line with 29 ``×``, a character graphviz-pure guesses too narrow."""
+    x = Value(1.5, "x")
+    y = x
+    for _ in range(30):
+        y = y * 1.0
+        y.label = "m"
+    y.label = "y"
+    y.backward()
+    return y
+
+
 def micrograd_example() -> tuple[Value, Value]:
     """micrograd's README example: 24 paths lead from ``a`` to ``g``."""
     a = Value(-4.0, "a")
@@ -134,6 +161,8 @@ def test_drawings_are_laid_out_in_dejavu_sans_and_ask_the_viewer_for_it() -> Non
         ("micrograd paths", lambda: micrograd_example()[0], "paths"),
         ("MLP paths", lambda: mlp_example()[0], "paths"),
         ("wide numbers", lambda: Value(-123456.789, "WMW") * Value(-0.000123456, "mmm"), {"number_format": ".9g"}),
+        ("× in a caption", lambda: long_product(), "paths"),
+        ("beyond ASCII", lambda: Value(2.0, "가중치 ×××× σσ") * Value(3.0, "∂∂∂ →→ ——"), {"local_grads": True}),
     ],
 )
 def test_every_text_fits_its_box_in_the_font_it_is_drawn_in(name: str, build, options) -> None:

@@ -16,12 +16,13 @@ gradient to the output can be highlighted, each in its own colour.
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 import graphviz
 
 from minigrad.drawing.paths import DEFAULT_PATH_LIMIT, GradientPath, gradient_paths, node_name
-from minigrad.drawing.text import FONT, printable
+from minigrad.drawing.text import FONT, printable, text_width
 from minigrad.engine import Value
 from minigrad.primitives import Primitive
 
@@ -139,8 +140,12 @@ def drawing_order(root: Value) -> list[Value]:
     return order
 
 
+def _number(x: float, number_format: str) -> str:
+    return format(x + 0.0, number_format)  # + 0.0: -0.0 shows as 0
+
+
 def _fmt(x: float, number_format: str) -> str:
-    return escape(format(x + 0.0, number_format))  # + 0.0: -0.0 shows as 0
+    return escape(_number(x, number_format))
 
 
 def _display_names(order: list[Value]) -> dict[int, str]:
@@ -168,15 +173,39 @@ def _display_names(order: list[Value]) -> dict[int, str]:
     return names
 
 
+_VALUE_SIZE = 12  # points: the text of value boxes and captions
+_EDGE_SIZE = 11  # the local derivative on an edge
+_RULE_SIZE = 9  # the rule under it
+
+
+def _td(
+    text: str, size: float, padding: int, *, bold: bool = False, colour: str = "", resize: bool = False, fill: str = ""
+) -> str:
+    """A table cell holding ``text`` (plain; escaped here) at ``size`` points, as wide as the font draws it.
+
+    ``padding`` is the cell's padding plus border on each side; ``colour`` sets the colour
+    of the text, ``resize`` sets its size (otherwise the size is the node's or edge's own,
+    which must be ``size``), ``fill`` the background. The cell is given the width of the
+    text in :data:`FONT` and the text is aligned left, so it fits whatever the renderer
+    guesses for characters beyond ASCII.
+    """
+    width = math.ceil(text_width(text, size, bold=bold)) + 2 * padding
+    content = f"<b>{escape(text)}</b>" if bold else escape(text)
+    if colour or resize:
+        size_attr = f' point-size="{size}"' if resize else ""
+        colour_attr = f' color="{colour}"' if colour else ""
+        content = f"<font{colour_attr}{size_attr}>{content}</font>"
+    background = f' bgcolor="{fill}"' if fill else ""
+    return f'<td width="{width}" align="left"{background}>{content}</td>'
+
+
 def _value_label(
     node: Value, name: str | None, fill: str, show_grads: bool, number_format: str, border: str | None
 ) -> str:
-    cells = []
-    if name:
-        cells.append(f'<td bgcolor="{fill}"><b>{escape(name)}</b></td>')
-    cells.append(f'<td bgcolor="{fill}">data {_fmt(node.data, number_format)}</td>')
+    cells = [_td(name, _VALUE_SIZE, 6, bold=True, fill=fill)] if name else []
+    cells.append(_td(f"data {_number(node.data, number_format)}", _VALUE_SIZE, 6, fill=fill))
     if show_grads:
-        cells.append(f'<td bgcolor="{fill}">grad {_fmt(node.grad, number_format)}</td>')
+        cells.append(_td(f"grad {_number(node.grad, number_format)}", _VALUE_SIZE, 6, fill=fill))
     colour = f' color="{border}"' if border else ""
     table = f'<table border="0" cellborder="1" cellspacing="0" cellpadding="5"{colour}>'
     return f"<{table}<tr>{''.join(cells)}</tr></table>>"
@@ -184,11 +213,11 @@ def _value_label(
 
 def _edge_label(derivative: float, rule: str | None, operand: str, number_format: str) -> str:
     """The label of an edge: the local derivative (and its rule) on a white ground, readable over highlighted edges."""
-    rows = f'<tr><td><font color="{_DERIVATIVE_COLOUR}">{_fmt(derivative, number_format)}</font></td></tr>'
+    rows = [_td(_number(derivative, number_format), _EDGE_SIZE, 1, colour=_DERIVATIVE_COLOUR)]
     if rule is not None:
-        rule_text = escape(printable(rule, None))
-        rows += f'<tr><td><font point-size="9" color="{_RULE_COLOUR}">∂/∂{operand} = {rule_text}</font></td></tr>'
-    return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1" bgcolor="white">{rows}</table>>'
+        rows.append(_td(f"∂/∂{operand} = {printable(rule, None)}", _RULE_SIZE, 1, colour=_RULE_COLOUR, resize=True))
+    cells = "".join(f"<tr>{row}</tr>" for row in rows)
+    return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1" bgcolor="white">{cells}</table>>'
 
 
 def _operand_rule(primitive: Primitive, position: int) -> tuple[str, str | None]:
@@ -207,7 +236,6 @@ def _path_colour(i: int, n: int) -> str:
     return PATH_COLOURS[i] if n <= len(PATH_COLOURS) else PATH_COLOURS[0]
 
 
-_CHAR_WIDTH = 6.8  # points: the mean width of a digit or lower-case letter of FONT at the drawings' 12 pt
 _BOX_PADDING = 12.0  # points per table cell: padding and border
 _NODE_GAP = 18.0  # points between two boxes side by side (nodesep)
 _CONSTANT_WIDTH = 40.0  # points taken by the small box of a plain-number operand, with its gap
@@ -219,7 +247,7 @@ _EDGE_RULE = 45.0  # the same with its rule under it (``rules=True``)
 def _auto_rankdir(order: list[Value], show_grads: bool, number_format: str, local_grads: bool, rules: bool) -> str:
     """``"LR"``, unless that layout would be wider than :data:`PAGE_WIDTH` and the top-to-bottom one narrower.
 
-    Both widths are estimates from the lengths of the labels. Each value sits one rank
+    Both widths are estimates from the widths of the labels. Each value sits one rank
     after its deepest operand, a leaf or a plain number one rank before its first user.
     Left to right, each rank is as wide as its widest box, and consecutive ranks are
     separated by an operation node, the gaps and the labels on edges; top to bottom, a
@@ -229,10 +257,10 @@ def _auto_rankdir(order: list[Value], show_grads: bool, number_format: str, loca
     box: dict[int, float] = {}
     beside: dict[int, float] = {}  # top to bottom: the width of each rank
     for node in order:
-        texts = [printable(node.label), f"data {_fmt(node.data, number_format)}"]
+        texts = [printable(node.label), f"data {_number(node.data, number_format)}"]
         if show_grads:
-            texts.append(f"grad {_fmt(node.grad, number_format)}")
-        box[id(node)] = sum(len(t) * _CHAR_WIDTH + _BOX_PADDING for t in texts if t)
+            texts.append(f"grad {_number(node.grad, number_format)}")
+        box[id(node)] = sum(text_width(t, _VALUE_SIZE) + _BOX_PADDING for t in texts if t)
         depth[id(node)] = d = 1 + max((depth[id(p)] for p in node.parents), default=-1)
         if node.parents:
             beside[d] = beside.get(d, 0.0) + box[id(node)] + _NODE_GAP
@@ -418,18 +446,26 @@ def _caption(
     def name(node: Value) -> str:
         return names.get(id(node)) or node_name(node, number_format)
 
-    out, wrt = escape(name(root)), escape(name(start))
-    lines = [f"<b>∂{out}/∂{wrt}, path by path (multiply along a path, add the paths):</b>"]
+    out, wrt = name(root), name(start)
+    lines = [(f"∂{out}/∂{wrt}, path by path (multiply along a path, add the paths):", "", True)]
     if len(paths) > len(PATH_COLOURS):
         lines.append(
-            f"{len(paths)} paths, more than the {len(PATH_COLOURS)} colours: every edge on a path is drawn "
-            f'in <font color="{PATH_COLOURS[0]}">one colour</font>'
+            (
+                f"{len(paths)} paths, more than the {len(PATH_COLOURS)} colours: every edge on a path is drawn "
+                f"in one colour",
+                PATH_COLOURS[0],
+                False,
+            )
         )
     shown = paths[:_CAPTION_PATHS]
     for i, path in enumerate(shown):
-        lines.append(f'<font color="{_path_colour(i, len(paths))}">{escape(path.describe(number_format, name))}</font>')
+        lines.append((path.describe(number_format, name), _path_colour(i, len(paths)), False))
     if len(paths) > len(shown):
-        lines.append(f"... and {len(paths) - len(shown)} more paths, in the sum below")
+        lines.append((f"... and {len(paths) - len(shown)} more paths, in the sum below", "", False))
     total = sum(p.product for p in paths)
-    lines.append(f"sum = {_fmt(total, number_format)};   {wrt}.grad = {_fmt(start.grad, number_format)}")
-    return "<" + '<br align="left"/>'.join(lines) + '<br align="left"/>>'
+    sums = f"sum = {_number(total, number_format)};   {wrt}.grad = {_number(start.grad, number_format)}"
+    lines.append((sums, "", False))
+    rows = "".join(
+        f"<tr>{_td(text, _VALUE_SIZE, 0, bold=bold, colour=colour)}</tr>" for text, colour, bold in lines
+    )
+    return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">{rows}</table>>'

@@ -452,7 +452,7 @@ def _caption(
         lines.append(
             (
                 f"{len(paths)} paths, more than the {len(PATH_COLOURS)} colours: every edge on a path is drawn "
-                f"in one colour",
+                "in one colour",
                 PATH_COLOURS[0],
                 False,
             )

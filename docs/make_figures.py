@@ -3,7 +3,8 @@
 - ``J.svg``: J = 3(a + bc) with a=5, b=3, c=2, the local derivative and its rule on every edge;
 - ``neuron.svg``: the logistic neuron a = σ(w1·x1 + w2·x2 + b) on the AND gate's input
   (1, 1) with target y = 1, and its binary cross-entropy loss
-  L = −(y·log a + (1−y)·log(1−a)), the target drawn as a constant.
+  L = −(y·log a + (1−y)·log(1−a)), the target drawn as a constant; too deep to read at
+  page width left to right, it is drawn top to bottom (``rankdir="auto"``).
 
 Both are rendered by the system ``dot`` if there is one, else by ``graphviz-pure``.
 """

@@ -190,10 +190,14 @@ class Layer(Module):
     """``nout`` neurons reading the same ``nin`` inputs; called on an example, a list of ``nout`` outputs.
 
     ``parameters()`` is neuron by neuron: ``[w1, …, wn, b]`` of the first, then the next.
+    Their labels say which neuron they belong to, ``n1.w1`` … ``n1.b``, ``n2.w1`` …, so
+    drawings and gradient paths tell them apart.
 
     >>> layer = Layer(2, 3, activation="tanh", seed=0)
     >>> len(layer([1.0, -1.0]))
     3
+    >>> [p.label for p in layer.parameters()][:4]
+    ['n1.w1', 'n1.w2', 'n1.b', 'n2.w1']
     """
 
     def __init__(self, nin: int, nout: int, activation: str = "sigmoid", *, seed: Seed = 0) -> None:
@@ -202,6 +206,8 @@ class Layer(Module):
         self.activation = _check_activation(activation)
         rng = _rng(seed)
         self.neurons = [Neuron(self.nin, self.activation, seed=rng) for _ in range(self.nout)]
+        for j, neuron in enumerate(self.neurons, 1):
+            _prefix_labels(neuron, f"n{j}.")
 
     def __call__(self, x: Inputs) -> list[Value]:
         if len(x) != self.nin:
@@ -230,7 +236,8 @@ class MLP(Module):
     :func:`~minigrad.losses.binary_cross_entropy_with_logits` or
     :func:`~minigrad.losses.cross_entropy`). Called on an example, it returns a single
     ``Value`` when the last layer has one neuron, else a list. ``parameters()`` is layer
-    by layer.
+    by layer, labelled with their layer and neuron: ``L1.n2.w1`` is the first weight of
+    the second neuron of the first layer.
 
     >>> mlp = MLP(2, [16, 16, 1], seed=0)
     >>> mlp
@@ -239,6 +246,8 @@ class MLP(Module):
     337
     >>> type(mlp([0.5, -0.5])).__name__
     'Value'
+    >>> [p.label for p in mlp.parameters()][-3:]
+    ['L3.n1.w15', 'L3.n1.w16', 'L3.n1.b']
     """
 
     def __init__(
@@ -263,6 +272,8 @@ class MLP(Module):
             Layer(widths[i], widths[i + 1], self.final_activation if i == last else self.activation, seed=rng)
             for i in range(len(self.sizes))
         ]
+        for i, layer in enumerate(self.layers, 1):
+            _prefix_labels(layer, f"L{i}.")
 
     def __call__(self, x: Inputs) -> Value | list[Value]:
         out: Sequence[Value | Number] = x
@@ -291,6 +302,12 @@ class MLP(Module):
             f"MLP({self.nin}, {self.sizes}, activation={self.activation!r}, "
             f"output_activation={self.final_activation!r})"
         )
+
+
+def _prefix_labels(module: Module, prefix: str) -> None:
+    """Put ``prefix`` before the label of every parameter of ``module`` (where it sits in a larger module)."""
+    for p in module.parameters():
+        p.label = prefix + p.label
 
 
 _TYPES: dict[str, type[Module]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}

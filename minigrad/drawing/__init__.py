@@ -14,7 +14,7 @@ True
 True
 """
 
-from minigrad.drawing.graph import PATH_COLOURS, Drawing, draw, drawing_order, node_ids
+from minigrad.drawing.graph import PAGE_WIDTH, PATH_COLOURS, Drawing, draw, drawing_order, node_ids
 from minigrad.drawing.paths import DEFAULT_PATH_LIMIT, GradientPath, TooManyPathsError, count_paths, gradient_paths
 from minigrad.drawing.render import (
     REPR_NODE_LIMIT,
@@ -29,6 +29,7 @@ from minigrad.drawing.render import (
 
 __all__ = [
     "DEFAULT_PATH_LIMIT",
+    "PAGE_WIDTH",
     "PATH_COLOURS",
     "REPR_NODE_LIMIT",
     "Drawing",

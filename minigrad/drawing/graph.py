@@ -16,20 +16,25 @@ gradient to the output can be highlighted, each in its own colour.
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 import graphviz
 
 from minigrad.drawing.paths import DEFAULT_PATH_LIMIT, GradientPath, gradient_paths, node_name
+from minigrad.drawing.text import FONT, printable, text_width
 from minigrad.engine import Value
 from minigrad.primitives import Primitive
 
-__all__ = ["PATH_COLOURS", "Drawing", "draw", "drawing_order", "node_ids"]
+__all__ = ["PAGE_WIDTH", "PATH_COLOURS", "Drawing", "draw", "drawing_order", "node_ids"]
 
 PATH_COLOURS = ("#dc2626", "#2563eb", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#db2777", "#65a30d")
-"""The colours of highlighted paths, in order; beyond these, every path is drawn in the first."""
+"""The colours of highlighted paths, in order. With more paths than colours, every path is
+drawn in the first colour, one line per edge, and the caption says so."""
 
-_FONT = "Helvetica"  # a font the renderers know the metrics of; SVG viewers fall back to sans-serif
+PAGE_WIDTH = 1000
+"""Points: with ``rankdir="auto"``, a graph whose left-to-right layout would be wider is drawn top to bottom."""
+
 _LEAF_FILL = "#dbeafe"
 _OUTPUT_FILL = "#fef3c7"
 _INNER_FILL = "#f8fafc"
@@ -135,27 +140,84 @@ def drawing_order(root: Value) -> list[Value]:
     return order
 
 
+def _number(x: float, number_format: str) -> str:
+    return format(x + 0.0, number_format)  # + 0.0: -0.0 shows as 0
+
+
 def _fmt(x: float, number_format: str) -> str:
-    return escape(format(x + 0.0, number_format))  # + 0.0: -0.0 shows as 0
+    return escape(_number(x, number_format))
 
 
-def _value_label(node: Value, fill: str, show_grads: bool, number_format: str, border: str | None) -> str:
-    cells = []
-    if node.label:
-        cells.append(f'<td bgcolor="{fill}"><b>{escape(node.label)}</b></td>')
-    cells.append(f'<td bgcolor="{fill}">data {_fmt(node.data, number_format)}</td>')
+def _display_names(order: list[Value]) -> dict[int, str]:
+    """The name each labelled node shows (keyed by id): its label, numbered ``#1``, ``#2``… where several share it.
+
+    Two values with one label (two neurons' ``w1`` built apart) would look alike in the
+    boxes and in the captions of gradient paths; the number, in drawing order, tells
+    them apart.
+
+    >>> from minigrad import Value
+    >>> w, v = Value(1.0, "w1"), Value(2.0, "w1")
+    >>> sorted(_display_names(drawing_order(w * v)).values())
+    ['w1#1', 'w1#2']
+    """
+    names = {id(node): printable(node.label) for node in order if node.label}
+    seen: dict[str, int] = {}
+    for name in names.values():
+        seen[name] = seen.get(name, 0) + 1
+    numbered: dict[str, int] = {}
+    for node in order:
+        name = names.get(id(node))
+        if name is not None and seen[name] > 1:
+            numbered[name] = numbered.get(name, 0) + 1
+            names[id(node)] = f"{name}#{numbered[name]}"
+    return names
+
+
+_VALUE_SIZE = 12  # points: the text of value boxes and captions
+_EDGE_SIZE = 11  # the local derivative on an edge
+_RULE_SIZE = 9  # the rule under it
+
+
+def _td(
+    text: str, size: float, padding: int, *, bold: bool = False, colour: str = "", resize: bool = False, fill: str = ""
+) -> str:
+    """A table cell holding ``text`` (plain; escaped here) at ``size`` points, as wide as the font draws it.
+
+    ``padding`` is the cell's padding plus border on each side; ``colour`` sets the colour
+    of the text, ``resize`` sets its size (otherwise the size is the node's or edge's own,
+    which must be ``size``), ``fill`` the background. The cell is given the width of the
+    text in :data:`FONT` and the text is aligned left, so it fits whatever the renderer
+    guesses for characters beyond ASCII.
+    """
+    width = math.ceil(text_width(text, size, bold=bold)) + 2 * padding
+    content = f"<b>{escape(text)}</b>" if bold else escape(text)
+    if colour or resize:
+        size_attr = f' point-size="{size}"' if resize else ""
+        colour_attr = f' color="{colour}"' if colour else ""
+        content = f"<font{colour_attr}{size_attr}>{content}</font>"
+    background = f' bgcolor="{fill}"' if fill else ""
+    return f'<td width="{width}" align="left"{background}>{content}</td>'
+
+
+def _value_label(
+    node: Value, name: str | None, fill: str, show_grads: bool, number_format: str, border: str | None
+) -> str:
+    cells = [_td(name, _VALUE_SIZE, 6, bold=True, fill=fill)] if name else []
+    cells.append(_td(f"data {_number(node.data, number_format)}", _VALUE_SIZE, 6, fill=fill))
     if show_grads:
-        cells.append(f'<td bgcolor="{fill}">grad {_fmt(node.grad, number_format)}</td>')
+        cells.append(_td(f"grad {_number(node.grad, number_format)}", _VALUE_SIZE, 6, fill=fill))
     colour = f' color="{border}"' if border else ""
     table = f'<table border="0" cellborder="1" cellspacing="0" cellpadding="5"{colour}>'
     return f"<{table}<tr>{''.join(cells)}</tr></table>>"
 
 
 def _edge_label(derivative: float, rule: str | None, operand: str, number_format: str) -> str:
-    text = f'<font color="{_DERIVATIVE_COLOUR}">{_fmt(derivative, number_format)}</font>'
+    """The label of an edge: the local derivative (and its rule) on a white ground, readable over highlighted edges."""
+    rows = [_td(_number(derivative, number_format), _EDGE_SIZE, 1, colour=_DERIVATIVE_COLOUR)]
     if rule is not None:
-        text += f'<br/><font point-size="9" color="{_RULE_COLOUR}">∂/∂{operand} = {escape(rule)}</font>'
-    return f"<{text}>"
+        rows.append(_td(f"∂/∂{operand} = {printable(rule, None)}", _RULE_SIZE, 1, colour=_RULE_COLOUR, resize=True))
+    cells = "".join(f"<tr>{row}</tr>" for row in rows)
+    return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1" bgcolor="white">{cells}</table>>'
 
 
 def _operand_rule(primitive: Primitive, position: int) -> tuple[str, str | None]:
@@ -167,6 +229,59 @@ def _operand_rule(primitive: Primitive, position: int) -> tuple[str, str | None]
         return "c", None
     rules = primitive.derivatives
     return _OPERAND_NAMES[position], rules[position] if position < len(rules) else None
+
+
+def _path_colour(i: int, n: int) -> str:
+    """The colour of path ``i`` of ``n``: its own while there are colours enough, else the first."""
+    return PATH_COLOURS[i] if n <= len(PATH_COLOURS) else PATH_COLOURS[0]
+
+
+_BOX_PADDING = 12.0  # points per table cell: padding and border
+_NODE_GAP = 18.0  # points between two boxes side by side (nodesep)
+_CONSTANT_WIDTH = 40.0  # points taken by the small box of a plain-number operand, with its gap
+_BETWEEN_VALUES = 75.0  # points from one value's box to the next (LR): an operation node and two rank gaps
+_EDGE_LABEL = 25.0  # points that a local derivative on an edge adds between two values (LR)
+_EDGE_RULE = 45.0  # the same with its rule under it (``rules=True``)
+
+
+def _auto_rankdir(order: list[Value], show_grads: bool, number_format: str, local_grads: bool, rules: bool) -> str:
+    """``"LR"``, unless that layout would be wider than :data:`PAGE_WIDTH` and the top-to-bottom one narrower.
+
+    Both widths are estimates from the widths of the labels. Each value sits one rank
+    after its deepest operand, a leaf or a plain number one rank before its first user.
+    Left to right, each rank is as wide as its widest box, and consecutive ranks are
+    separated by an operation node, the gaps and the labels on edges; top to bottom, a
+    rank is as wide as its boxes side by side.
+    """
+    depth: dict[int, int] = {}
+    box: dict[int, float] = {}
+    beside: dict[int, float] = {}  # top to bottom: the width of each rank
+    for node in order:
+        texts = [printable(node.label), f"data {_number(node.data, number_format)}"]
+        if show_grads:
+            texts.append(f"grad {_number(node.grad, number_format)}")
+        box[id(node)] = sum(text_width(t, _VALUE_SIZE) + _BOX_PADDING for t in texts if t)
+        depth[id(node)] = d = 1 + max((depth[id(p)] for p in node.parents), default=-1)
+        if node.parents:
+            beside[d] = beside.get(d, 0.0) + box[id(node)] + _NODE_GAP
+        constants = len(node.operands) - len(node.parents)
+        beside[d - 1] = beside.get(d - 1, 0.0) + constants * _CONSTANT_WIDTH
+    placed: set[int] = set()
+    for node in reversed(order):  # users before operands: a leaf's first user here is its deepest
+        for p in node.parents:
+            if not p.parents and id(p) not in placed:
+                placed.add(id(p))
+                r = depth[id(node)] - 1
+                beside[r] = beside.get(r, 0.0) + box[id(p)] + _NODE_GAP
+    if not order[-1].parents:  # a leaf alone
+        return "LR"
+    widest: dict[int, float] = {}
+    for node in order:
+        d = depth[id(node)]
+        widest[d] = max(widest.get(d, 0.0), box[id(node)])
+    gap = _BETWEEN_VALUES + ((_EDGE_RULE if rules else _EDGE_LABEL) if local_grads else 0.0)
+    across = sum(widest.values()) + gap * (len(widest) - 1)
+    return "TB" if across > PAGE_WIDTH and max(beside.values()) < across else "LR"
 
 
 def _check_format(number_format: str) -> None:
@@ -181,7 +296,7 @@ def draw(
     root: Value,
     *,
     show_grads: bool = True,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     number_format: str = ".4g",
     local_grads: bool = False,
     rules: bool = False,
@@ -191,8 +306,10 @@ def draw(
     """The graph that computed ``root``, as a :class:`graphviz.Digraph` (render it with :func:`save_svg`).
 
     - ``show_grads``: show each value's ``.grad`` next to its data.
-    - ``rankdir``: ``"LR"`` (left to right, the default) or ``"TB"`` (top to bottom);
-      ``"RL"`` and ``"BT"`` work too.
+    - ``rankdir``: ``"auto"`` (the default): left to right, unless that layout would be
+      wider than :data:`PAGE_WIDTH` points, then top to bottom, so that a deep graph
+      still reads at the width of a page; or ``"LR"`` (left to right), ``"TB"`` (top to
+      bottom), ``"RL"``, ``"BT"``.
     - ``number_format``: a format spec for every number, e.g. ``".4g"`` or ``".2f"``.
     - ``local_grads``: write on each edge into an operation the local derivative
       ∂out/∂in, as the engine stored it; ``rules`` adds its formula in the operands
@@ -201,7 +318,9 @@ def draw(
     - ``paths_from``: a node whose gradient to highlight path by path: every path from
       it to ``root`` in its own colour, local derivatives on the edges, and a caption
       with each path's product and their sum (see :func:`gradient_paths`; more than
-      ``path_limit`` paths raises :class:`TooManyPathsError`).
+      ``path_limit`` paths raises :class:`TooManyPathsError`). With more paths than
+      :data:`PATH_COLOURS`, all of them are drawn in the first colour and the caption
+      says so.
 
     >>> from minigrad import Value
     >>> a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
@@ -209,16 +328,22 @@ def draw(
     >>> g = draw(J, local_grads=True, rules=True)
     >>> g.graph_attr["rankdir"], g.source.count("->")
     ('LR', 9)
+    >>> x = Value(0.5, "x")
+    >>> for _ in range(12):
+    ...     x = x.tanh()
+    >>> draw(x).graph_attr["rankdir"]  # 13 values in a row are too wide for a page
+    'TB'
     >>> "∂/∂x = y" in g.source and "data 33" in g.source
     True
     >>> g.pipe("svg").count(b'class="node"')
     10
     """
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    if rankdir not in ("auto", "LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir must be 'auto', 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     _check_format(number_format)
     order = drawing_order(root)
     ids = {id(node): f"v{i}" for i, node in enumerate(order)}  # as node_ids(root), without a second walk
+    names = _display_names(order)
 
     paths: list[GradientPath] = []
     colours: dict[tuple[int, int], list[str]] = {}  # (id(child), parent index) -> colours of the paths using it
@@ -226,26 +351,31 @@ def draw(
     if paths_from is not None:
         paths = gradient_paths(root, paths_from, limit=path_limit)
         for i, path in enumerate(paths):
-            colour = PATH_COLOURS[i] if len(paths) <= len(PATH_COLOURS) else PATH_COLOURS[0]
+            colour = _path_colour(i, len(paths))
             for child, k in path.edges:
-                colours.setdefault((id(child), k), []).append(colour)
+                used_by = colours.setdefault((id(child), k), [])
+                if colour not in used_by:  # one line per colour: many paths through an edge stay one line
+                    used_by.append(colour)
             on_path.update(id(n) for n in path.nodes)
         on_path.add(id(paths_from))
         local_grads = True
+    if rankdir == "auto":
+        rankdir = _auto_rankdir(order, show_grads, number_format, local_grads, rules)
 
     g = Drawing(
         "minigrad",
         format="svg",
-        graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35", "fontname": _FONT},
-        node_attr={"fontname": _FONT, "fontsize": "12"},
-        edge_attr={"fontname": _FONT, "fontsize": "11", "arrowsize": "0.7", "color": "#374151"},
+        graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35", "fontname": FONT},
+        node_attr={"fontname": FONT, "fontsize": "12"},
+        edge_attr={"fontname": FONT, "fontsize": "11", "arrowsize": "0.7", "color": "#374151"},
     )
     for node in order:
         name = ids[id(node)]
         primitive = node.primitive
         fill = _LEAF_FILL if primitive is None else _OUTPUT_FILL if node is root else _INNER_FILL
         border = PATH_COLOURS[0] if id(node) in on_path else None
-        g.node(name, label=_value_label(node, fill, show_grads, number_format, border), shape="plain")
+        label = _value_label(node, names.get(id(node)), fill, show_grads, number_format, border)
+        g.node(name, label=label, shape="plain")
         if primitive is None:
             continue
         op = f"{name}_op"
@@ -253,17 +383,18 @@ def draw(
             rules_text = ", ".join(f"∂/∂{_OPERAND_NAMES[j]}ᵢ = {d}" for j, d in enumerate(primitive.derivatives))
         else:
             rules_text = ", ".join(f"∂/∂{_OPERAND_NAMES[i]} = {d}" for i, d in enumerate(primitive.derivatives))
+        symbol = printable(primitive.symbol)
         g.node(
             op,
-            label=primitive.symbol,
-            shape="circle" if len(primitive.symbol) == 1 else "ellipse",
+            label=symbol,
+            shape="circle" if len(symbol) == 1 else "ellipse",
             width="0.35",
             height="0.35",
             margin="0.02",
             style="filled",
             fillcolor="#e5e7eb",
-            fontsize="14" if len(primitive.symbol) == 1 else "11",
-            tooltip=f"{primitive.name}: {rules_text}",
+            fontsize="14" if len(symbol) == 1 else "11",
+            tooltip=printable(f"{primitive.name}: {rules_text}", None),
         )
         g.edge(op, name)
         parent_index = 0
@@ -294,24 +425,47 @@ def draw(
                 attrs["label"] = _edge_label(grads[k], rule, operand_name, number_format)
             used_by = colours.get((id(node), k))
             if used_by:
-                attrs.update(color=":".join(used_by), penwidth="2", fontcolor=used_by[0])
+                attrs.update(color=":".join(used_by), penwidth="2")
             g.edge(ids[id(operand)], op, **attrs)
 
     if paths_from is not None:
-        g.attr(label=_caption(root, paths_from, paths, number_format), labelloc="b", labeljust="l", fontsize="12")
+        caption = _caption(root, paths_from, paths, number_format, names)
+        g.attr(label=caption, labelloc="b", labeljust="l", fontsize="12")
     return g
 
 
-def _caption(root: Value, start: Value, paths: list[GradientPath], number_format: str) -> str:
-    """The caption of a path drawing: one line per path (in its colour) and their sum."""
-    out, wrt = escape(node_name(root)), escape(node_name(start))
-    lines = [f"<b>∂{out}/∂{wrt}, path by path (multiply along a path, add the paths):</b>"]
-    shown = paths[:20]
+_CAPTION_PATHS = 20
+"""The most paths a caption lists one by one."""
+
+
+def _caption(
+    root: Value, start: Value, paths: list[GradientPath], number_format: str, names: dict[int, str]
+) -> str:
+    """The caption of a path drawing: one line per path (in its colour) and their sum, nodes named as in ``names``."""
+
+    def name(node: Value) -> str:
+        return names.get(id(node)) or node_name(node, number_format)
+
+    out, wrt = name(root), name(start)
+    lines = [(f"∂{out}/∂{wrt}, path by path (multiply along a path, add the paths):", "", True)]
+    if len(paths) > len(PATH_COLOURS):
+        lines.append(
+            (
+                f"{len(paths)} paths, more than the {len(PATH_COLOURS)} colours: every edge on a path is drawn "
+                "in one colour",
+                PATH_COLOURS[0],
+                False,
+            )
+        )
+    shown = paths[:_CAPTION_PATHS]
     for i, path in enumerate(shown):
-        colour = PATH_COLOURS[i] if len(paths) <= len(PATH_COLOURS) else PATH_COLOURS[0]
-        lines.append(f'<font color="{colour}">{escape(path.describe(number_format))}</font>')
+        lines.append((path.describe(number_format, name), _path_colour(i, len(paths)), False))
     if len(paths) > len(shown):
-        lines.append(f"... and {len(paths) - len(shown)} more paths")
+        lines.append((f"... and {len(paths) - len(shown)} more paths, in the sum below", "", False))
     total = sum(p.product for p in paths)
-    lines.append(f"sum = {_fmt(total, number_format)};   {wrt}.grad = {_fmt(start.grad, number_format)}")
-    return "<" + '<br align="left"/>'.join(lines) + '<br align="left"/>>'
+    sums = f"sum = {_number(total, number_format)};   {wrt}.grad = {_number(start.grad, number_format)}"
+    lines.append((sums, "", False))
+    rows = "".join(
+        f"<tr>{_td(text, _VALUE_SIZE, 0, bold=bold, colour=colour)}</tr>" for text, colour, bold in lines
+    )
+    return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">{rows}</table>>'

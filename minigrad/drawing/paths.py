@@ -16,9 +16,10 @@ derivative from the engine (:attr:`Value.local_grads`), never recomputing it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from minigrad.drawing.text import printable
 from minigrad.engine import Value, topological_order
 
 __all__ = ["DEFAULT_PATH_LIMIT", "GradientPath", "TooManyPathsError", "count_paths", "gradient_paths", "node_name"]
@@ -40,18 +41,21 @@ class TooManyPathsError(ValueError):
 
 
 def node_name(node: Value, fmt: str = "g") -> str:
-    """How a path names a node: its label, else ``(symbol)`` of its operation, else its data.
+    r"""How a path names a node: its label, else ``(symbol)`` of its operation, else its data.
+
+    The label as :func:`~minigrad.drawing.text.printable` shows it: control characters
+    escaped, at most :data:`~minigrad.drawing.text.LABEL_LIMIT` characters.
 
     >>> from minigrad import Value
     >>> x = Value(2.0, "x")
-    >>> node_name(x), node_name(x * 3), node_name(Value(0.5))
-    ('x', '(×)', '0.5')
+    >>> node_name(x), node_name(x * 3), node_name(Value(0.5)), node_name(Value(1.0, "\x1b[1m"))
+    ('x', '(×)', '0.5', '\\x1b[1m')
     """
     if node.label:
-        return node.label
+        return printable(node.label)
     primitive = node.primitive
     if primitive is not None:
-        return f"({primitive.symbol})"
+        return f"({printable(primitive.symbol)})"
     return format(node.data, fmt)
 
 
@@ -87,17 +91,20 @@ class GradientPath:
         """
         return (self.start, *(child for child, _ in self.edges))
 
-    def describe(self, fmt: str = "g") -> str:
-        """The path as text, nodes then factors, numbers in format ``fmt``.
+    def describe(self, fmt: str = "g", name: Callable[[Value], str] | None = None) -> str:
+        """The path as text, nodes then factors, numbers in format ``fmt``; ``name`` names the nodes
+        (default: :func:`node_name`).
 
         >>> from minigrad import Value
         >>> x = Value(2.0, "x"); y = x * 4.0; y.label = "y"
         >>> gradient_paths(y, x)[0].describe(".2f")
         'x → y: 4.00 = 4.00'
+        >>> gradient_paths(y, x)[0].describe(name=lambda n: n.label.upper())
+        'X → Y: 4 = 4'
         """
-        route = " → ".join(node_name(n, fmt) for n in self.nodes)
-        factors = " × ".join(format(f, fmt) for f in self.factors) or format(1.0, fmt)
-        return f"{route}: {factors} = {format(self.product, fmt)}"
+        route = " → ".join(name(n) if name else node_name(n, fmt) for n in self.nodes)
+        factors = " × ".join(format(f + 0.0, fmt) for f in self.factors) or format(1.0, fmt)
+        return f"{route}: {factors} = {format(self.product + 0.0, fmt)}"  # + 0.0: -0.0 shows as 0
 
     def __str__(self) -> str:
         return self.describe()

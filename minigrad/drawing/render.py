@@ -26,6 +26,7 @@ from typing import Any
 import graphviz
 
 from minigrad.drawing.graph import draw
+from minigrad.drawing.text import FONT, SVG_FONT_FAMILY
 from minigrad.engine import Value
 
 __all__ = [
@@ -141,7 +142,9 @@ def render(
     ``drawing`` is a ``Value`` (drawn with :func:`draw` and ``options``) or a
     ``graphviz.Digraph`` (for instance ``draw(J, paths_from=b)``). A renderer still
     running after ``timeout`` seconds (``None``: no limit) is stopped, and
-    :class:`RenderError` says so.
+    :class:`RenderError` says so. In SVG, text asks the viewer for
+    :data:`~minigrad.drawing.text.SVG_FONT_FAMILY`: the font the layout was measured in,
+    then fallbacks no wider than it.
 
     >>> from minigrad import Value
     >>> render(Value(1.0, "x"), "png")[:4]
@@ -161,6 +164,8 @@ def render(
     if done.returncode != 0 or not done.stdout:
         message = done.stderr.decode("utf-8", "replace").strip()
         raise RenderError(f"{' '.join(command)} failed (exit status {done.returncode}): {message}")
+    if format == "svg":
+        return done.stdout.replace(f'font-family="{FONT}"'.encode(), f'font-family="{SVG_FONT_FAMILY}"'.encode())
     return done.stdout
 
 

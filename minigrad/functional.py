@@ -1,26 +1,22 @@
-"""Derivatives of functions over plain numbers: ``grad``, ``value_and_grad``, ``hessian``, ``jvp``, ``check_grad``.
+"""Derivatives of functions over plain numbers: ``grad``, ``value_and_grad``, ``hessian``, ``jvp``.
 
->>> from minigrad import grad, check_grad
+>>> from minigrad import grad
 >>> grad(lambda a, b, c: 3 * (a + b * c))(5.0, 3.0, 2.0)
 (3.0, 6.0, 9.0)
 >>> grad(grad(lambda x: x ** 3))(2.0)  # 6x
 12.0
->>> check_grad(lambda x: x.sigmoid() * x, 0.5).ok
-True
 """
 
 from __future__ import annotations
 
 import functools
-import math
 import operator
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from minigrad.engine import Grad, Number, Value, _as_float, gradients, topological_order
 
-__all__ = ["GradCheck", "check_grad", "grad", "hessian", "jvp", "value_and_grad"]
+__all__ = ["grad", "hessian", "jvp", "value_and_grad"]
 
 Argument: TypeAlias = Number | Sequence[Number]
 """An argument of a differentiated function: a number, or a flat sequence of numbers."""
@@ -191,100 +187,3 @@ def jvp(f: Callable[..., Any], primals: Sequence[Argument], tangents: Sequence[A
         if node.parents:
             tangent[node] = sum(d * tangent.get(p, 0.0) for p, d in zip(node.parents, node.local_grads, strict=True))
     return out.data, tangent.get(out, 0.0)
-
-
-@dataclass(frozen=True)
-class GradCheck:
-    """The outcome of :func:`check_grad`: both gradients and the worst error per argument.
-
-    ``errors[i]`` is the largest ``|graph − numeric| / max(|graph|, |numeric|, 1)`` over
-    the entries of argument ``i``: a relative error for gradients above 1, an absolute
-    one below, so that a gradient of exactly zero does not make noise look large.
-    A nan or infinite gradient on either side that the other does not match counts as an
-    infinite error. ``ok`` is ``max(errors) <= tolerance``. ``str()`` gives a table.
-
-    >>> result = check_grad(lambda x, y: x * y.exp(), 2.0, 0.5)
-    >>> result.ok, len(result.errors)
-    (True, 2)
-    """
-
-    graph: tuple[Gradient, ...]
-    numeric: tuple[Gradient, ...]
-    errors: tuple[float, ...]
-    tolerance: float
-
-    @property
-    def worst(self) -> float:
-        """The largest error over all arguments."""
-        return max(self.errors, default=0.0)
-
-    @property
-    def ok(self) -> bool:
-        """Whether every argument's error is within ``tolerance``."""
-        return self.worst <= self.tolerance
-
-    def __str__(self) -> str:
-        rows = [f"{'arg':>4}  {'graph':>22}  {'central difference':>22}  {'worst error':>11}"]
-        for i, (g, n, e) in enumerate(zip(self.graph, self.numeric, self.errors, strict=True)):
-            rows.append(f"{i:>4}  {_short(g):>22}  {_short(n):>22}  {e:>11.2e}")
-        verdict = "ok" if self.ok else "MISMATCH"
-        rows.append(f"{verdict}: worst error {self.worst:.2e} (tolerance {self.tolerance:.0e})")
-        return "\n".join(rows)
-
-
-def _short(g: Gradient) -> str:
-    if isinstance(g, list):
-        return f"[{len(g)} values]" if len(g) > 2 else "[" + ", ".join(f"{x:.6g}" for x in g) + "]"
-    return f"{g:.12g}"
-
-
-def check_grad(f: Callable[..., Any], *args: Argument, tolerance: float = 1e-6) -> GradCheck:
-    """Compare ``f``'s graph gradient with central differences at ``args``.
-
-    Each argument (a number or a flat sequence of numbers) is nudged by
-    ``h = 6e-6 · max(1, |x|)`` either way: ``(f(x+h) − f(x−h)) / 2h``.
-
-    >>> print(check_grad(lambda x: x.log(), 2.0))  # doctest: +ELLIPSIS
-     arg                   graph      central difference  worst error
-       0                     0.5          0.500000000001     ...e-13
-    ok: worst error ...e-13 (tolerance 1e-06)
-    """
-    _, graph = value_and_grad(f)(*args)
-    graph = graph if len(args) != 1 else (graph,)
-    numeric: list[Gradient] = []
-    errors: list[float] = []
-    for i, arg in enumerate(args):
-        flat = [_as_float(x) for x in arg] if is_sequence(arg) else [_as_float(arg)]  # type: ignore[union-attr]
-        slopes = []
-        for j, x in enumerate(flat):
-            h = 6e-6 * max(1.0, abs(x))
-            up, down = _nudged(args, i, j, x + h), _nudged(args, i, j, x - h)
-            slopes.append((_plain(f, up) - _plain(f, down)) / (2 * h))
-        analytic = graph[i] if isinstance(graph[i], list) else [graph[i]]
-        numeric.append(slopes if isinstance(graph[i], list) else slopes[0])
-        errors.append(max(map(_error, analytic, slopes), default=0.0))
-    return GradCheck(tuple(graph), tuple(numeric), tuple(errors), tolerance)
-
-
-def _error(graph: float, numeric: float) -> float:
-    """Relative error above 1, absolute below (see :class:`GradCheck`); infinite where either is nan or infinite."""
-    if graph == numeric:
-        return 0.0
-    if not (math.isfinite(graph) and math.isfinite(numeric)):
-        return math.inf
-    return abs(graph - numeric) / max(abs(graph), abs(numeric), 1.0)
-
-
-def _nudged(args: tuple[Argument, ...], i: int, j: int, x: float) -> tuple[Argument, ...]:
-    """``args`` with entry ``j`` of argument ``i`` replaced by ``x``."""
-    arg = args[i]
-    if is_sequence(arg):
-        replaced: Argument = [x if k == j else v for k, v in enumerate(arg)]  # type: ignore[union-attr]
-    else:
-        replaced = x
-    return (*args[:i], replaced, *args[i + 1 :])
-
-
-def _plain(f: Callable[..., Any], args: tuple[Argument, ...]) -> float:
-    out = _evaluate(f, [_to_values(a) for a in args])
-    return out.data if isinstance(out, Value) else out

@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -181,10 +182,9 @@ class GradCheck:
         if self.nodes:
             width = max(len("node"), *(len(n.label) for n in self.nodes))
             rows.append(f"{'node':>{width}}  {'yours':>16}  {'graph':>16}  {'numeric':>16}  verdict")
-            for n in self.nodes:
-                rows.append(
-                    f"{n.label:>{width}}  {n.yours:>16.10g}  {n.graph:>16.10g}  {n.numeric:>16.10g}  {n.verdict}"
-                )
+            for row in self.nodes:
+                numbers = f"{row.yours:>16.10g}  {row.graph:>16.10g}  {row.numeric:>16.10g}"
+                rows.append(f"{row.label:>{width}}  {numbers}  {row.verdict}")
         verdict = "ok" if self.ok else "MISMATCH"
         rows.append(f"{verdict}: worst error {self.worst:.2e} (tolerance {self.tolerance:.0e})")
         return "\n".join(rows)
@@ -234,9 +234,9 @@ def check_grad(
     notes: list[str] = []
     for i, arg in enumerate(args):
         flat = [_as_float(x) for x in arg] if is_sequence(arg) else [_as_float(arg)]  # type: ignore[union-attr]
-        slopes = [numeric_slope(lambda t, i=i, j=j: _plain(f, _nudged(args, i, j, t)), x) for j, x in enumerate(flat)]
+        slopes = [numeric_slope(_along(f, args, i, j), x) for j, x in enumerate(flat)]
         analytic = graph[i] if isinstance(graph[i], list) else [graph[i]]
-        mine = (yours[i] if isinstance(yours[i], list) else [yours[i]]) if yours is not None else None
+        mine = _as_list(yours[i]) if yours is not None else None
         numeric.append([s.value for s in slopes] if isinstance(graph[i], list) else slopes[0].value)
         errors.append(max((_error(g, s.value) for g, s in zip(analytic, slopes, strict=True)), default=0.0))
         verdicts.append(_verdict(analytic, slopes, mine, tolerance))
@@ -244,6 +244,15 @@ def check_grad(
         notes.append("; ".join(sorted(unusual)))
     rows = tuple(_node_rows(f, args, nodes, tolerance)) if nodes else ()
     return GradCheck(tuple(graph), tuple(numeric), tuple(errors), tolerance, yours, tuple(verdicts), tuple(notes), rows)
+
+
+def _along(f: Callable[..., Any], args: tuple[Argument, ...], i: int, j: int) -> Callable[[float], float]:
+    """``f`` as a function of entry ``j`` of argument ``i`` alone, the others fixed."""
+    return lambda t: _plain(f, _nudged(args, i, j, t))
+
+
+def _as_list(g: Gradient) -> list[float]:
+    return g if isinstance(g, list) else [g]
 
 
 def _yours(grad: Callable[..., Any], args: tuple[Argument, ...]) -> tuple[Gradient, ...]:
@@ -324,7 +333,7 @@ def _node_rows(
         node = by_label[label]
         yours = _as_float(mine(*args) if callable(mine) else mine)
         graph = _as_float(node.grad)
-        slope = numeric_slope(lambda t, node=node: _replay(order, node, t), node.data)
+        slope = numeric_slope(functools.partial(_replay, order, node), node.data)
         if slope.kink:
             verdict = "not differentiable here"
         elif _error(graph, slope.value) > tolerance:
@@ -363,8 +372,8 @@ def _error(a: float, b: float) -> float:
 def _nudged(args: tuple[Argument, ...], i: int, j: int, x: float) -> tuple[Argument, ...]:
     """``args`` with entry ``j`` of argument ``i`` replaced by ``x``."""
     arg = args[i]
-    if is_sequence(arg):
-        replaced: Argument = [x if k == j else v for k, v in enumerate(arg)]  # type: ignore[union-attr]
+    if isinstance(arg, Sequence) or is_sequence(arg):
+        replaced: Argument = [x if k == j else v for k, v in enumerate(arg)]  # type: ignore[arg-type]
     else:
         replaced = x
     return (*args[:i], replaced, *args[i + 1 :])

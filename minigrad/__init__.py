@@ -33,11 +33,14 @@ from minigrad.functions import (
 )
 from minigrad.gradcheck import GradCheck, check_grad
 from minigrad.primitives import Primitive, primitive
+from minigrad.steps_frames import Steps, steps
+from minigrad.steps_html import save_html
 
 __all__ = [
     "GradCheck",
     "GradientPath",
     "Primitive",
+    "Steps",
     "Value",
     "abs",
     "check_grad",
@@ -60,11 +63,13 @@ __all__ = [
     "optim",
     "primitive",
     "relu",
+    "save_html",
     "save_svg",
     "sigmoid",
     "sin",
     "sinh",
     "sqrt",
+    "steps",
     "sum",
     "tan",
     "tanh",

@@ -14,11 +14,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from minigrad.commands import demo, draw, train
+from minigrad.commands import demo, draw, step, train
 
 COMMANDS = {
     "demo": demo,
     "draw": draw,
+    "step": step,
     "train": train,
 }
 """Subcommand name → module with ``add_arguments`` and ``run``."""

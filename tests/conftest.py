@@ -10,3 +10,12 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("minigrad")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--screenshot",
+        metavar="PNG",
+        default=None,
+        help="also save the step-by-step page's screenshot there (tests/test_steps_browser.py), e.g. docs/steps.png",
+    )

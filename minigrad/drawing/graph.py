@@ -302,6 +302,7 @@ def draw(
     rules: bool = False,
     paths_from: Value | None = None,
     path_limit: int | None = DEFAULT_PATH_LIMIT,
+    step: int | None = None,
 ) -> Drawing:
     """The graph that computed ``root``, as a :class:`graphviz.Digraph` (render it with :func:`save_svg`).
 
@@ -321,6 +322,11 @@ def draw(
       ``path_limit`` paths raises :class:`TooManyPathsError`). With more paths than
       :data:`PATH_COLOURS`, all of them are drawn in the first colour and the caption
       says so.
+    - ``step``: draw frame ``step`` of :func:`minigrad.steps` instead (the forward pass,
+      then the backward pass): what is not computed yet greyed, the step's node and the
+      edges it passes gradient along highlighted, each node's running gradient (see
+      :mod:`minigrad.drawing.steps_style`; ``show_grads``, ``local_grads``, ``rules`` and
+      ``paths_from`` do not apply).
 
     >>> from minigrad import Value
     >>> a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
@@ -337,7 +343,16 @@ def draw(
     True
     >>> g.pipe("svg").count(b'class="node"')
     10
+    >>> "3 × 2 = 6" in draw(J, step=6).source
+    True
     """
+    if step is not None:
+        if paths_from is not None:
+            raise ValueError("step= and paths_from= are two different drawings: pass one of them")
+        from minigrad.drawing.steps_style import draw_step  # it imports this module
+        from minigrad.steps_frames import steps
+
+        return draw_step(steps(root), step, rankdir=rankdir, number_format=number_format)
     if rankdir not in ("auto", "LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'auto', 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     _check_format(number_format)

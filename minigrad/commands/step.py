@@ -1,0 +1,109 @@
+"""Write a page that steps through the forward and backward pass of an expression.
+
+``minigrad step "J = 3*(a + b*c)" a=5 b=3 c=2 -o J.html`` builds the expression with the
+same safe parser as ``minigrad draw`` (never ``eval``) and writes one self-contained HTML
+file: each step drawn, with next/previous/play buttons, a slider, the arrow keys and a
+caption saying what happens at that step. Open it in any browser, offline.
+
+>>> import tempfile, pathlib
+>>> from minigrad.cli import main
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     out = pathlib.Path(tmp) / "J.html"
+...     main(["step", "J = 3*(a + b*c)", "a=5", "b=3", "c=2", "-o", str(out)])
+J = 33: 4 forward and 4 backward steps
+wrote ...J.html
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from minigrad.commands.draw import bound_twice, parse_binding
+from minigrad.drawing import RendererNotFoundError, RenderError
+from minigrad.engine import Value
+from minigrad.expression import ExpressionError, build
+from minigrad.steps_frames import steps
+from minigrad.steps_html import save_html
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``minigrad step``.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> args = parser.parse_args(["a*a", "a=3", "-o", "a.html"])
+    >>> args.expression, args.bindings, str(args.output)
+    ('a*a', [('a', 3.0)], 'a.html')
+    """
+    parser.epilog = (
+        'example: minigrad step "J = 3*(a + b*c)" a=5 b=3 c=2 -o J.html   '
+        '(an expression starting with "-" goes after "--", every option before it)'
+    )
+    parser.add_argument(
+        "expression",
+        help="numbers, names, + - * / **, exp log sigmoid tanh relu; name results with `u = b*c; J = 3*u`",
+    )
+    parser.add_argument("bindings", nargs="*", type=parse_binding, metavar="NAME=VALUE", help="the leaves, e.g. a=5")
+    parser.add_argument(
+        "-k",
+        "--const",
+        action="append",
+        type=parse_binding,
+        default=[],
+        metavar="NAME=VALUE",
+        help="a name for a plain number (drawn as a constant, no gradient), e.g. --const y=1",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, help="the HTML file to write; default: <output label or graph>.html here"
+    )
+    parser.add_argument("--title", help="the page's heading (default: '<output> = <value>, step by step')")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"minigrad step: error: {message}", file=sys.stderr)
+    return status
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the expression, make its frames, write the page.
+
+    Returns the exit status: 0 when the page is written, 2 for a bad expression or
+    option (one line on stderr), 1 when it cannot be drawn or written.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> run(parser.parse_args(["__import__('os')", "-q"]))
+    2
+    """
+    for bindings in (args.bindings, args.const):
+        if problem := bound_twice(bindings):
+            return _fail(problem, 2)
+    leaves = {name: Value(number, name) for name, number in args.bindings}
+    try:
+        root = build(args.expression, leaves, constants=dict(args.const))
+    except ExpressionError as error:
+        return _fail(str(error), 2)
+    output: Path = args.output or Path(f"{root.label or 'graph'}.html")
+    if output.is_dir():
+        return _fail(f"{output} is a folder: give a file name such as {output / 'J.html'}", 2)
+    if not output.parent.is_dir():
+        return _fail(f"cannot write {output}: the folder {output.parent} does not exist", 2)
+    frames = steps(root)
+    try:
+        save_html(frames, output, title=args.title)
+    except (RendererNotFoundError, RenderError) as error:
+        return _fail(str(error), 1)
+    except OSError as error:
+        return _fail(f"cannot write {output}: {error.strerror or error}", 1)
+    if not args.quiet:
+        forward = frames.backward_start
+        backward = len(frames) - forward
+        print(f"{frames.names[root]} = {root.data:.6g}: {forward} forward and {backward} backward steps")
+        print(f"wrote {output.resolve()}")
+    return 0

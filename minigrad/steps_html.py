@@ -1,0 +1,268 @@
+"""The step-by-step view as one self-contained HTML page (or a fragment for Jupyter).
+
+Every frame of :func:`minigrad.steps` is drawn once (:func:`minigrad.draw` with ``step=``)
+and embedded as inline SVG; a small script steps through them with buttons (reset,
+previous, play/pause, next), a slider and the arrow keys, shows the frame's caption in
+words and a table of every node's data and gradient. Nothing is loaded from the
+network: the page works offline in any current browser.
+
+>>> import tempfile, pathlib
+>>> from minigrad import Value
+>>> a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
+>>> J = 3 * (a + b * c); J.label = "J"
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     page = save_html(J, pathlib.Path(tmp) / "J.html")
+...     text = page.read_text(encoding="utf-8")
+>>> text.count('class="mg-frame"'), "http" in text.replace("http://www.w3.org", "")
+(8, False)
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import tempfile
+from html import escape
+from pathlib import Path
+
+from minigrad.drawing.render import to_svg
+from minigrad.drawing.steps_style import draw_step
+from minigrad.engine import Value
+from minigrad.steps_frames import Steps, steps
+
+__all__ = ["save_html", "to_html"]
+
+_counter = itertools.count(1)
+
+_STYLE = """
+.mg-steps { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #111827;
+  max-width: 100%; outline: none; padding: 0.5rem; }
+.mg-steps h1 { font-size: 1.3rem; margin: 0 0 0.6rem 0; }
+.mg-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; margin-bottom: 0.5rem; }
+.mg-controls button { font: inherit; font-size: 0.95rem; padding: 0.3rem 0.8rem; border: 1px solid #9ca3af;
+  border-radius: 0.4rem; background: #f9fafb; cursor: pointer; }
+.mg-controls button:hover { background: #e5e7eb; }
+.mg-controls input[type=range] { flex: 1 1 12rem; min-width: 8rem; }
+.mg-position { font-variant-numeric: tabular-nums; min-width: 11rem; }
+.mg-caption { font-size: 1.05rem; line-height: 1.4; padding: 0.5rem 0.7rem; margin-bottom: 0.5rem;
+  border-left: 4px solid #dc2626; background: #fef2f2; min-height: 1.5em; overflow-wrap: anywhere; }
+.mg-caption.mg-forward { border-left-color: #2563eb; background: #eff6ff; }
+.mg-caption.mg-done { border-left-color: #15803d; background: #f0fdf4; }
+.mg-graph { overflow-x: auto; }
+.mg-graph svg { max-width: 100%; height: auto; }
+.mg-graph svg text { font-family: Helvetica, Arial, "Liberation Sans", "Nimbus Sans", "DejaVu Sans Condensed",
+  sans-serif; }
+.mg-table { border-collapse: collapse; margin-top: 0.5rem; font-variant-numeric: tabular-nums; }
+.mg-table th, .mg-table td { border: 1px solid #d1d5db; padding: 0.2rem 0.7rem; text-align: right; }
+.mg-table th:first-child, .mg-table td:first-child { text-align: left; font-weight: bold; }
+.mg-table tr.mg-current td { background: #fee2e2; }
+.mg-state-final { color: #15803d; font-weight: bold; }
+.mg-state-running { color: #c2410c; }
+.mg-state-pending { color: #9ca3af; }
+.mg-help { color: #6b7280; font-size: 0.85rem; margin-top: 0.4rem; }
+"""
+
+_SCRIPT = """
+(function (root, keys) {
+  var frames = JSON.parse(root.querySelector(".mg-data").textContent);
+  var svgs = root.querySelectorAll(".mg-frame");
+  var slider = root.querySelector(".mg-slider");
+  var play = root.querySelector(".mg-play");
+  var k = 0, timer = null;
+  function show(i) {
+    k = Math.max(0, Math.min(frames.length - 1, i));
+    var f = frames[k];
+    for (var j = 0; j < svgs.length; j++) { svgs[j].hidden = j !== k; }
+    slider.value = k;
+    root.querySelector(".mg-position").textContent =
+      "step " + k + " of " + (frames.length - 1) + " (" + f.phase + ")";
+    var caption = root.querySelector(".mg-caption");
+    caption.textContent = f.caption;
+    caption.className = "mg-caption mg-" + f.phase;
+    var rows = root.querySelectorAll(".mg-table tbody tr");
+    for (var r = 0; r < rows.length; r++) {
+      var cells = rows[r].querySelectorAll("td"), cell = f.rows[r];
+      cells[1].textContent = cell[0];
+      cells[2].textContent = cell[1];
+      cells[3].textContent = cell[2];
+      cells[2].className = cells[3].className = "mg-state-" + (cell[2] || "pending");
+      rows[r].className = cell[3] ? "mg-current" : "";
+      rows[r].setAttribute("data-grad", cell[1]);
+    }
+  }
+  function stop() { if (timer !== null) { clearInterval(timer); timer = null; } play.textContent = "play \\u25B6"; }
+  function next() { if (k >= frames.length - 1) { stop(); } else { show(k + 1); } }
+  function toggle() {
+    if (timer !== null) { stop(); return; }
+    if (k >= frames.length - 1) { show(0); }
+    play.textContent = "pause \\u23F8";
+    timer = setInterval(next, 1200);
+  }
+  root.querySelector(".mg-next").addEventListener("click", function () { stop(); show(k + 1); });
+  root.querySelector(".mg-prev").addEventListener("click", function () { stop(); show(k - 1); });
+  root.querySelector(".mg-reset").addEventListener("click", function () { stop(); show(0); });
+  play.addEventListener("click", toggle);
+  slider.addEventListener("input", function () { stop(); show(parseInt(slider.value, 10)); });
+  keys.addEventListener("keydown", function (e) {
+    if (e.target && e.target.tagName === "INPUT") { return; }  // the slider moves itself
+    var moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+    if (e.key in moves) { stop(); show(k + moves[e.key]); }
+    else if (e.key === "Home") { stop(); show(0); }
+    else if (e.key === "End") { stop(); show(frames.length - 1); }
+    else if (e.key === " " && e.target === keys) { toggle(); }
+    else { return; }
+    e.preventDefault();
+  });
+  show(0);
+})(document.getElementById("%(id)s"), %(keys)s);
+"""
+
+
+def _svg(frames: Steps, step: int, number_format: str) -> str:
+    """Frame ``step`` as inline SVG: no XML prolog, no ids (the page holds many SVGs)."""
+    text = to_svg(draw_step(frames, step, number_format=number_format, caption=False))
+    text = text[text.index("<svg") :]
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    return re.sub(r'\sid="[^"]*"', "", text)
+
+
+def _rows(frames: Steps, number_format: str) -> list[dict[str, object]]:
+    """Per frame: its phase, caption and one row per node (data, grad, state, whether current)."""
+    out = []
+    for frame in frames:
+        rows = []
+        for node in _table_nodes(frames):
+            data = format(node.data + 0.0, number_format) if node in frame.computed else "?"
+            grad = format(frame.grads[node] + 0.0, number_format) if node in frame.grads else "?"
+            state = "final" if node in frame.final and node in frame.grads else "running" if node in frame.grads else ""
+            rows.append([data, grad, state, frame.node is node])
+        out.append({"phase": frame.phase, "caption": frame.caption, "rows": rows})
+    return out
+
+
+def _table_nodes(frames: Steps) -> list[Value]:
+    """The nodes of the table: output first, then as the backward pass meets them."""
+    return list(reversed(frames.nodes))
+
+
+def to_html(
+    frames: Steps, *, standalone: bool = True, title: str | None = None, number_format: str = ".6g"
+) -> str:
+    """The stepper for ``frames`` (from :func:`minigrad.steps`) as HTML text.
+
+    ``standalone``: a whole page (the arrow keys work anywhere on it) or, with ``False``,
+    a fragment for Jupyter (the arrow keys work once the view has focus). ``title``: the
+    heading, by default ``<output> = <value>, step by step``. ``number_format``: how the
+    table writes numbers (the drawing uses ``.4g``).
+
+    >>> from minigrad import Value
+    >>> x = Value(3.0, "x"); y = x * x; y.label = "y"
+    >>> page = to_html(steps(y))
+    >>> page.startswith("<!DOCTYPE html>"), page.count("<svg"), "dy/dx" in page
+    (True, 4, True)
+    """
+    view_id = f"minigrad-steps-{os.getpid()}-{next(_counter)}"
+    name = frames.names[frames.root]
+    heading = title if title is not None else f"{name} = {frames.root.data:.6g}, step by step"
+    svgs = "\n".join(
+        f'<div class="mg-frame"{" hidden" if i else ""}>{_svg(frames, i, ".4g")}</div>'
+        for i in range(len(frames))
+    )
+    data = json.dumps(_rows(frames, number_format), ensure_ascii=False).replace("</", "<\\/")
+    cells = "<td></td><td></td><td></td>"
+    body_rows = "\n".join(
+        f'<tr data-name="{escape(frames.names[n])}"><td>{escape(frames.names[n])}</td>{cells}</tr>'
+        for n in _table_nodes(frames)
+    )
+    last = len(frames) - 1
+    keys = "document" if standalone else f'document.getElementById("{view_id}")'
+    view = f"""<div class="mg-steps" id="{view_id}" tabindex="0">
+<h1>{escape(heading)}</h1>
+<div class="mg-controls">
+<button type="button" class="mg-reset" title="back to step 0 (Home)">reset</button>
+<button type="button" class="mg-prev" title="previous step (left arrow)">&#x25C0; previous</button>
+<button type="button" class="mg-play" title="play or pause">play &#x25B6;</button>
+<button type="button" class="mg-next" title="next step (right arrow)">next &#x25B6;</button>
+<input type="range" class="mg-slider" min="0" max="{last}" value="0" aria-label="step">
+<span class="mg-position">step 0 of {last} ({frames[0].phase})</span>
+</div>
+<div class="mg-caption mg-forward">{escape(frames[0].caption)}</div>
+<div class="mg-graph">
+{svgs}
+</div>
+<table class="mg-table">
+<thead><tr><th>node</th><th>data</th><th>d{escape(name)}/d(node)</th><th>gradient</th></tr></thead>
+<tbody>
+{body_rows}
+</tbody>
+</table>
+<p class="mg-help">Forward pass first, then backward. Keys: &#x2192; next, &#x2190; previous, Home, End{
+        ", space: play/pause" if standalone else " (click the view first)"}.
+Orange: a gradient still adding up; green: final. Red: this step's node and the gradient it passes on.</p>
+<script type="application/json" class="mg-data">{data}</script>
+<style>{_STYLE}</style>
+<script>{_SCRIPT % {"id": view_id, "keys": keys}}</script>
+</div>"""
+    if not standalone:
+        return view
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(heading)}</title>
+</head>
+<body style="margin: 1rem 1.5rem;">
+{view}
+</body>
+</html>
+"""
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``.
+
+    A failure at any point leaves the previous file as it was and no temporary file behind.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = Path(tmp) / "page.html"
+    ...     write_atomically(out, "<p>hi</p>")
+    ...     out.read_text(), len(list(Path(tmp).iterdir()))
+    ('<p>hi</p>', 1)
+    """
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(name, 0o666 & ~umask)  # mkstemp's 0600 would hide the page from other users
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def save_html(root: Value | Steps, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
+    """Write the step-by-step page of ``root``'s graph (or of ``steps(root)``) to ``path``; returns the path.
+
+    One self-contained HTML file (inline SVG, style and script; nothing from the
+    network). The write is atomic: on any failure the previous file at ``path`` is left
+    as it was. ``root``'s ``.grad`` values are not touched.
+
+    >>> import tempfile
+    >>> from minigrad import Value
+    >>> x = Value(2.0, "x"); y = (x * x).exp(); y.label = "y"
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     save_html(y, Path(tmp) / "y.html").name
+    'y.html'
+    """
+    frames = root if isinstance(root, Steps) else steps(root)
+    out = Path(path)
+    write_atomically(out, to_html(frames, title=title))
+    return out

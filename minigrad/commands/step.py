@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from minigrad.commands.draw import bound_twice, parse_binding
 from minigrad.drawing import RendererNotFoundError, RenderError
@@ -63,6 +64,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--title", help="the page's heading (default: '<output> = <value>, step by step')")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    parser.error = _usage_error  # type: ignore[method-assign]  # one line, not argparse's usage block
+
+
+def _usage_error(message: str) -> NoReturn:
+    """Bad arguments: one line on stderr, exit status 2 (argparse would print its usage block first)."""
+    print(f"minigrad step: error: {message} (see minigrad step --help)", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def _fail(message: str, status: int) -> int:

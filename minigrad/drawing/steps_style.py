@@ -147,8 +147,7 @@ def _value_label(frames: Steps, step: int, node: Value, number_format: str) -> s
         _cell(_grad_text(node, frame, number_format), widths["grad", node, 0], grad_colour, fill, node in frame.final),
     ]
     border = STEP_COLOURS["current"] if frame.node is node else ink
-    thickness = 2 if frame.node is node else 1
-    table = f'<table border="{thickness}" cellborder="1" cellspacing="0" cellpadding="5" color="{border}">'
+    table = f'<table border="1" cellborder="1" cellspacing="0" cellpadding="5" color="{border}">'
     return f"<{table}<tr>{''.join(cells)}</tr></table>>"
 
 

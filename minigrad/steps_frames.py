@@ -180,11 +180,17 @@ def _number(x: float) -> str:
     return format(x + 0.0, ".4g")
 
 
+def _term(x: float) -> str:
+    """A number that follows an operator: ``3``, or ``(-3)`` in brackets when negative."""
+    text = _number(x)
+    return f"({text})" if text.startswith("-") else text
+
+
 def _operand_text(operand: Value | float, names: dict[Value, str]) -> tuple[str, str]:
-    """An operand as a name and as its number: ``("b", "3")``, or ``("3", "3")`` for a plain number."""
+    """An operand as a name and as its number: ``("b", "3")``, ``("b", "(-3)")``, or ``("2", "2")`` for a plain 2."""
     if isinstance(operand, Value):
-        return names[operand], _number(operand.data)
-    return _number(operand), _number(operand)
+        return names[operand], _term(operand.data)
+    return _term(operand), _term(operand)
 
 
 def _formula(node: Value, names: dict[Value, str]) -> str:
@@ -230,11 +236,11 @@ def _backward_caption(
     merges = []
     for c in sent:
         target = names[c.target]
-        parts.append(f"{_number(c.upstream)} × {_number(c.local)} = {_number(c.value)} to {target}")
+        parts.append(f"{_number(c.upstream)} × {_term(c.local)} = {_number(c.value)} to {target}")
         had = seen.get(c.target, before.get(c.target))
         now = (had or 0.0) + c.value
         if had is not None:
-            merges.append(f"{target} adds up {_number(had)} + {_number(c.value)} = {_number(now)}")
+            merges.append(f"{target} adds up {_number(had)} + {_term(c.value)} = {_number(now)}")
         seen[c.target] = now
     text = f"{head}; {name} passes " + (parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1])
     return text + ("; " + "; ".join(merges) if merges else "")

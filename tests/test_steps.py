@@ -108,8 +108,8 @@ def test_sum_dot_constants_and_unlabelled_nodes_are_named_in_captions() -> None:
     out = -(2 - total) / 4
     frames = check_against_engine(out)
     captions = [f.caption for f in frames]
-    assert "u = w1·2 + w2·3 + b·1 = 0.5·2 + -1·3 + 0.25·1 = -1.75" in captions
-    assert "v = u + w1 + 2 = -1.75 + 0.5 + 2 = 0.75" in captions
+    assert "u = w1·2 + w2·3 + b·1 = 0.5·2 + (-1)·3 + 0.25·1 = -1.75" in captions
+    assert "v = u + w1 + 2 = (-1.75) + 0.5 + 2 = 0.75" in captions
     assert "w = 2 − v = 2 − 0.75 = 1.25" in captions
     assert "p = −w = −1.25 = -1.25" in captions
     assert frames.names[out] == "q"

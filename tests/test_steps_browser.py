@@ -41,14 +41,21 @@ def browser() -> Iterator[object]:
             "headless browser test skipped: no Chromium found (looked for `chromium` and `chromedriver` on PATH "
             "and in /usr/bin; install them with `apt-get install chromium chromium-driver`)"
         )
+    pytest.importorskip("selenium", reason="browser test skipped: selenium is not installed (pip install selenium)")
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
 
     options = Options()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1280,900", "--force-device-scale-factor=1"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",  # CI containers run as root
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+        "--force-device-scale-factor=1",
+    ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     try:
@@ -96,8 +103,9 @@ def shown(driver) -> dict[str, object]:  # type: ignore[no-untyped-def]
     )
 
 
-def test_next_walks_the_backward_pass_with_the_engines_gradients(browser, page: Path, tmp_path: Path,
-                                                                    request: pytest.FixtureRequest) -> None:
+def test_next_walks_the_backward_pass_with_the_engines_gradients(
+    browser, page: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     root = engine_graph()
     frames = steps(root)
     names = frames.names

@@ -41,7 +41,9 @@ def test_every_frame_has_the_same_layout(root: Value, drawn: int) -> None:
     frames = steps(root)
     layouts = [node_boxes(to_svg(draw_step(frames, k, caption=False))) for k in range(len(frames))]
     assert len(layouts[0]) == drawn and all(len(shapes) > 0 for shapes in layouts[0].values())
-    assert all(layout == layouts[0] for layout in layouts)
+    for k, layout in enumerate(layouts):
+        moved = {name: (layout[name], layouts[0][name]) for name in layout if layout[name] != layouts[0][name]}
+        assert not moved, f"frame {k} moves {moved}"
 
 
 def test_what_is_not_computed_is_grey_and_the_current_node_is_red() -> None:

@@ -66,16 +66,6 @@ def _grad_text(node: Value, frame: Frame, number_format: str) -> str:
     return f"grad {_fmt(frame.grads[node], number_format)}" if node in frame.grads else "grad ?"
 
 
-def _carried(frames: Steps, step: int) -> dict[tuple[Value, int], Contribution]:
-    """What each edge ``(node, k)`` carried in the backward steps before ``step``."""
-    return {
-        (c.source, c.position): c
-        for frame in frames[: step % len(frames)]
-        if frame.phase == "backward"
-        for c in frame.contributions
-    }
-
-
 def _edge_lines(
     frame: Frame, carried: dict[tuple[Value, int], Contribution], node: Value, k: int, number_format: str
 ) -> tuple[str, str, str]:

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from minigrad.drawing.steps_style import draw_step
 from minigrad.engine import Value
 from minigrad.steps_frames import Steps, steps
 
-__all__ = ["save_html", "to_html"]
+__all__ = ["page", "save_html", "to_html", "write_atomically"]
 
 _counter = itertools.count(1)
 
@@ -50,6 +51,9 @@ _STYLE = """
   border-left: 4px solid #dc2626; background: #fef2f2; min-height: 1.5em; overflow-wrap: anywhere; }
 .mg-caption.mg-forward { border-left-color: #2563eb; background: #eff6ff; }
 .mg-caption.mg-done { border-left-color: #15803d; background: #f0fdf4; }
+.mg-caption.mg-update { border-left-color: #7c3aed; background: #f5f3ff; }
+.mg-frame { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 1rem; }
+.mg-frame[hidden] { display: none; }
 .mg-graph { overflow-x: auto; }
 .mg-graph svg { max-width: 100%; height: auto; }
 .mg-graph svg text { font-family: Helvetica, Arial, "Liberation Sans", "Nimbus Sans", "DejaVu Sans Condensed",
@@ -163,21 +167,57 @@ def to_html(
     >>> page.startswith("<!DOCTYPE html>"), page.count("<svg"), "dy/dx" in page
     (True, 4, True)
     """
-    view_id = f"minigrad-steps-{os.getpid()}-{next(_counter)}"
     name = frames.names[frames.root]
     heading = title if title is not None else f"{name} = {frames.root.data:.6g}, step by step"
-    svgs = "\n".join(
-        f'<div class="mg-frame"{" hidden" if i else ""}>{_svg(frames, i, ".4g")}</div>'
-        for i in range(len(frames))
+    legend = (
+        "Forward pass first, then backward. Orange: a gradient still adding up; green: final. "
+        "Red: this step's node and the gradient it passes on."
     )
-    data = json.dumps(_rows(frames, number_format), ensure_ascii=False).replace("</", "<\\/")
+    return page(
+        heading=heading,
+        panels=[_svg(frames, i, ".4g") for i in range(len(frames))],
+        frames=_rows(frames, number_format),
+        row_names=[frames.names[n] for n in _table_nodes(frames)],
+        columns=("node", "data", f"d{name}/d(node)", "gradient"),
+        legend=legend,
+        standalone=standalone,
+    )
+
+
+def page(
+    *,
+    heading: str,
+    panels: Sequence[str],
+    frames: Sequence[dict[str, object]],
+    row_names: Sequence[str],
+    columns: tuple[str, str, str, str],
+    legend: str,
+    standalone: bool = True,
+) -> str:
+    """A stepper page (or fragment) over prepared frames: what :func:`to_html` and the training view share.
+
+    ``panels[k]`` is the HTML shown at step ``k`` (inline SVG), ``frames[k]`` a dict with
+    ``phase``, ``caption`` and ``rows``: for each of ``row_names`` a list ``[data, grad,
+    state, current]`` (``state``: ``"final"``, ``"running"`` or ``""``) shown in a table
+    under the ``columns`` headings. ``legend`` is a line of help under the table.
+
+    >>> html = page(heading="h", panels=["<svg></svg>"], frames=[{"phase": "done", "caption": "c", "rows": [
+    ...     ["1", "2", "final", False]]}], row_names=["x"], columns=("node", "data", "grad", "state"), legend="")
+    >>> html.count('class="mg-frame"'), '<tr data-name="x">' in html
+    (1, True)
+    """
+    if not panels or len(panels) != len(frames):
+        raise ValueError(f"a page needs one panel per frame, at least one: got {len(panels)} and {len(frames)}")
+    view_id = f"minigrad-steps-{os.getpid()}-{next(_counter)}"
+    shown = "\n".join(f'<div class="mg-frame"{" hidden" if i else ""}>{panel}</div>' for i, panel in enumerate(panels))
+    data = json.dumps(list(frames), ensure_ascii=False).replace("</", "<\\/")
     cells = "<td></td><td></td><td></td>"
-    body_rows = "\n".join(
-        f'<tr data-name="{escape(frames.names[n])}"><td>{escape(frames.names[n])}</td>{cells}</tr>'
-        for n in _table_nodes(frames)
-    )
+    body_rows = "\n".join(f'<tr data-name="{escape(n)}"><td>{escape(n)}</td>{cells}</tr>' for n in row_names)
+    head_row = "".join(f"<th>{escape(c)}</th>" for c in columns)
     last = len(frames) - 1
+    first = frames[0]
     keys = "document" if standalone else f'document.getElementById("{view_id}")'
+    key_help = "space: play/pause" if standalone else "click the view first"
     view = f"""<div class="mg-steps" id="{view_id}" tabindex="0">
 <h1>{escape(heading)}</h1>
 <div class="mg-controls">
@@ -186,21 +226,19 @@ def to_html(
 <button type="button" class="mg-play" title="play or pause">play &#x25B6;</button>
 <button type="button" class="mg-next" title="next step (right arrow)">next &#x25B6;</button>
 <input type="range" class="mg-slider" min="0" max="{last}" value="0" aria-label="step">
-<span class="mg-position">step 0 of {last} ({frames[0].phase})</span>
+<span class="mg-position">step 0 of {last} ({first["phase"]})</span>
 </div>
-<div class="mg-caption mg-forward">{escape(frames[0].caption)}</div>
+<div class="mg-caption mg-{first["phase"]}">{escape(str(first["caption"]))}</div>
 <div class="mg-graph">
-{svgs}
+{shown}
 </div>
 <table class="mg-table">
-<thead><tr><th>node</th><th>data</th><th>d{escape(name)}/d(node)</th><th>gradient</th></tr></thead>
+<thead><tr>{head_row}</tr></thead>
 <tbody>
 {body_rows}
 </tbody>
 </table>
-<p class="mg-help">Forward pass first, then backward. Keys: &#x2192; next, &#x2190; previous, Home, End{
-        ", space: play/pause" if standalone else " (click the view first)"}.
-Orange: a gradient still adding up; green: final. Red: this step's node and the gradient it passes on.</p>
+<p class="mg-help">Keys: &#x2192; next, &#x2190; previous, Home, End ({key_help}). {escape(legend)}</p>
 <script type="application/json" class="mg-data">{data}</script>
 <style>{_STYLE}</style>
 <script>{_SCRIPT % {"id": view_id, "keys": keys}}</script>

@@ -28,12 +28,14 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
+import graphviz
+
 from minigrad.drawing.render import to_svg
 from minigrad.drawing.steps_style import draw_step
 from minigrad.engine import Value
 from minigrad.steps_frames import Steps, steps
 
-__all__ = ["page", "save_html", "to_html", "write_atomically"]
+__all__ = ["inline_svg", "page", "save_html", "to_html", "write_atomically"]
 
 _counter = itertools.count(1)
 
@@ -54,6 +56,8 @@ _STYLE = """
 .mg-caption.mg-update { border-left-color: #7c3aed; background: #f5f3ff; }
 .mg-frame { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 1rem; }
 .mg-frame[hidden] { display: none; }
+.mg-wide { flex: 1 1 100%; overflow-x: auto; }
+.mg-graph .mg-wide svg { max-width: none; }
 .mg-graph { overflow-x: auto; }
 .mg-graph svg { max-width: 100%; height: auto; }
 .mg-graph svg text { font-family: Helvetica, Arial, "Liberation Sans", "Nimbus Sans", "DejaVu Sans Condensed",
@@ -124,9 +128,14 @@ _SCRIPT = """
 """
 
 
-def _svg(frames: Steps, step: int, number_format: str) -> str:
-    """Frame ``step`` as inline SVG: no XML prolog, no ids (the page holds many SVGs)."""
-    text = to_svg(draw_step(frames, step, number_format=number_format, caption=False))
+def inline_svg(drawing: graphviz.Digraph) -> str:
+    """A drawing rendered as SVG to put inside a page: no XML prolog, no comments, no ids (a page holds many).
+
+    >>> from minigrad import Value, draw
+    >>> inline_svg(draw(Value(1.0, "x")))[:4], 'id="' in inline_svg(draw(Value(1.0, "x")))
+    ('<svg', False)
+    """
+    text = to_svg(drawing)
     text = text[text.index("<svg") :]
     text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
     return re.sub(r'\sid="[^"]*"', "", text)
@@ -175,7 +184,7 @@ def to_html(
     )
     return page(
         heading=heading,
-        panels=[_svg(frames, i, ".4g") for i in range(len(frames))],
+        panels=[inline_svg(draw_step(frames, i, caption=False)) for i in range(len(frames))],
         frames=_rows(frames, number_format),
         row_names=[frames.names[n] for n in _table_nodes(frames)],
         columns=("node", "data", f"d{name}/d(node)", "gradient"),

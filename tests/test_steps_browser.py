@@ -192,3 +192,23 @@ def test_the_page_loads_nothing_from_the_network(page: Path) -> None:
     assert "<svg" in text and "<script>" in text
     for needle in ('src="http', "src='http", 'href="http', "@import", "url(http", "fetch(", "XMLHttpRequest"):
         assert needle not in text
+
+
+def test_the_training_page_steps_through_the_updates(browser, tmp_path: Path) -> None:
+    from minigrad.steps_training import descend, save_training_html
+
+    def loss(w: Value, b: Value) -> Value:  # a logistic neuron on one example x = 2, y = 1
+        return -(w * 2.0 + b).sigmoid().log()
+
+    start = {"w": 0.5, "b": -0.75}
+    updates = descend(loss, start, lr=0.5, updates=5)
+    page = save_training_html(tmp_path / "train.html", loss, start, lr=0.5, updates=5)
+    browser.get(page.as_uri())
+    for u in updates:
+        now = shown(browser)
+        assert now["visible"] == [u.index] and now["caption"].startswith(f"update {u.index} of 4: loss")
+        assert float(now["rows"]["L"]["data"]) == pytest.approx(u.loss, rel=1e-5)
+        for name in start:
+            assert float(now["rows"][name]["data"]) == pytest.approx(u.values[name], rel=1e-5)
+            assert float(now["rows"][name]["grad"]) == pytest.approx(u.grads[name], rel=1e-5)
+        browser.find_element("css selector", ".mg-next").click()

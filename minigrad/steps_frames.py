@@ -153,16 +153,27 @@ class Steps(Sequence[Frame]):
         return dict(self._frames[-1].grads)
 
     def _repr_html_(self) -> str:
-        """The interactive stepper as an HTML fragment, for Jupyter.
+        """The interactive stepper as an HTML fragment, for Jupyter; a one-line note when it cannot be drawn.
 
         >>> from minigrad import Value
         >>> x = Value(3.0, "x")
         >>> "<svg" in steps(x * x)._repr_html_()
         True
+        >>> y = x
+        >>> for _ in range(40):
+        ...     y = y + 1
+        >>> print(steps(y)._repr_html_())
+        <p>&lt;minigrad Steps: 41 nodes, ...&gt;: the step-by-step page is for small graphs: ...</p>
         """
+        from html import escape
+
+        from minigrad.drawing.render import RendererNotFoundError, RenderError
         from minigrad.steps_html import to_html
 
-        return to_html(self, standalone=False)
+        try:
+            return to_html(self, standalone=False)
+        except (ValueError, RendererNotFoundError, RenderError) as error:
+            return f"<p>{escape(repr(self))}: {escape(str(error))}</p>"
 
 
 def _names(nodes: Sequence[Value]) -> dict[Value, str]:

@@ -35,9 +35,14 @@ from minigrad.drawing.steps_style import draw_step
 from minigrad.engine import Value
 from minigrad.steps_frames import Steps, steps
 
-__all__ = ["inline_svg", "page", "save_html", "to_html", "write_atomically"]
+__all__ = [
+    "PAGE_NODE_LIMIT",
+    "inline_svg", "page", "save_html", "to_html", "write_atomically"]
 
 _counter = itertools.count(1)
+
+PAGE_NODE_LIMIT = 40
+"""The most values a step-by-step page draws (each frame draws the whole graph)."""
 
 _STYLE = """
 .mg-steps { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #111827;
@@ -168,14 +173,28 @@ def to_html(
     ``standalone``: a whole page (the arrow keys work anywhere on it) or, with ``False``,
     a fragment for Jupyter (the arrow keys work once the view has focus). ``title``: the
     heading, by default ``<output> = <value>, step by step``. ``number_format``: how the
-    table writes numbers (the drawing uses ``.4g``).
+    table writes numbers (the drawing uses ``.4g``). A graph of more than
+    :data:`PAGE_NODE_LIMIT` values is a ``ValueError``: every frame is a drawing of the
+    whole graph, so the page is meant for the small graphs one steps through by hand.
 
     >>> from minigrad import Value
     >>> x = Value(3.0, "x"); y = x * x; y.label = "y"
     >>> page = to_html(steps(y))
     >>> page.startswith("<!DOCTYPE html>"), page.count("<svg"), "dy/dx" in page
     (True, 4, True)
+    >>> for _ in range(40):
+    ...     y = y * x
+    >>> to_html(steps(y))
+    Traceback (most recent call last):
+    ...
+    ValueError: the step-by-step page is for small graphs: this one has 42 values, more than 40 ...
     """
+    if len(frames.nodes) > PAGE_NODE_LIMIT:
+        raise ValueError(
+            f"the step-by-step page is for small graphs: this one has {len(frames.nodes)} values, more than "
+            f"{PAGE_NODE_LIMIT} (each of its {len(frames)} frames would draw all of them); "
+            "step through a smaller part of it"
+        )
     name = frames.names[frames.root]
     heading = title if title is not None else f"{name} = {frames.root.data:.6g}, step by step"
     legend = (

@@ -105,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
     frames = steps(root)
     try:
         save_html(frames, output, title=args.title)
+    except ValueError as error:  # a graph too large for the page
+        return _fail(str(error), 2)
     except (RendererNotFoundError, RenderError) as error:
         return _fail(str(error), 1)
     except OSError as error:

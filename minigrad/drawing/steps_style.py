@@ -95,12 +95,18 @@ def _fill(frames: Steps, frame: Frame, node: Value) -> str:
     return _LEAF_FILL if not node.parents else _OUTPUT_FILL if node is frames.root else _INNER_FILL
 
 
-def _edge_states(frames: Steps, node: Value, k: int, number_format: str) -> list[tuple[str, str, str]]:
-    """The lines and colour of the edge from ``node``'s ``k``-th parent, frame by frame."""
-    states = []
+EdgeLines = tuple[str, str, str]
+
+
+@functools.lru_cache(maxsize=4)
+def _edge_states(frames: Steps, number_format: str) -> dict[tuple[Value, int], list[EdgeLines]]:
+    """For each edge ``(node, k)`` (from ``node``'s ``k``-th parent), its lines and colour frame by frame."""
+    edges = [(node, k) for node in frames.nodes for k in range(len(node.parents))]
+    states: dict[tuple[Value, int], list[EdgeLines]] = {edge: [] for edge in edges}
     carried: dict[tuple[Value, int], Contribution] = {}
     for frame in frames:
-        states.append(_edge_lines(frame, carried, node, k, number_format))
+        for node, k in edges:
+            states[node, k].append(_edge_lines(frame, carried, node, k, number_format))
         if frame.phase == "backward":
             carried.update(((c.source, c.position), c) for c in frame.contributions)
     return states
@@ -114,9 +120,8 @@ def _layout(frames: Steps, number_format: str) -> dict[tuple[str, Value, int], i
         widths["name", node, 0] = _width([frames.names[node]])
         widths["data", node, 0] = _width([_data_text(node, f, number_format) for f in frames])
         widths["grad", node, 0] = _width([_grad_text(node, f, number_format) for f in frames])
-        for k in range(len(node.parents)):
-            states = _edge_states(frames, node, k, number_format)
-            widths["edge", node, k] = _width([line for lines in states for line in lines[:2]] + ["?"], size=11.0)
+    for (node, k), states in _edge_states(frames, number_format).items():
+        widths["edge", node, k] = _width([line for lines in states for line in lines[:2]] + ["?"], size=11.0)
     return widths
 
 
@@ -143,7 +148,7 @@ def _value_label(frames: Steps, step: int, node: Value, number_format: str) -> s
 
 def _edge_label(frames: Steps, step: int, node: Value, k: int, number_format: str) -> tuple[str, str]:
     """The label of an edge into ``node``'s operation at ``step`` (as wide in every frame) and its colour."""
-    local, moved, colour = _edge_states(frames, node, k, number_format)[step]
+    local, moved, colour = _edge_states(frames, number_format)[node, k][step]
     width = _layout(frames, number_format)["edge", node, k]
     rows = (
         f'<tr><td width="{width}"><font color="#1e3a8a">{escape(local) or "&#160;"}</font></td></tr>'

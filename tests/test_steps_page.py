@@ -138,7 +138,7 @@ def test_step_command_writes_the_page(tmp_path: Path) -> None:
         (["a*2", "a=1", "-o", "missing/x.html"], "the folder missing does not exist"),
         (["a*2", "a=1", "-o", "."], "is a folder"),
         ([], "the following arguments are required"),
-        (["x" + " * x" * 45, "x=1", "-o", "x.html"], "the step-by-step page is for small graphs: this one has 46 values"),
+        (["x" + " * x" * 45, "x=1", "-o", "x.html"], "is for small graphs: this one has 46 values"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:

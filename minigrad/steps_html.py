@@ -65,8 +65,6 @@ _STYLE = """
 .mg-graph .mg-wide svg { max-width: none; }
 .mg-graph { overflow-x: auto; }
 .mg-graph svg { max-width: 100%; height: auto; }
-.mg-graph svg text { font-family: Helvetica, Arial, "Liberation Sans", "Nimbus Sans", "DejaVu Sans Condensed",
-  sans-serif; }
 .mg-table { border-collapse: collapse; margin-top: 0.5rem; font-variant-numeric: tabular-nums; }
 .mg-table th, .mg-table td { border: 1px solid #d1d5db; padding: 0.2rem 0.7rem; text-align: right; }
 .mg-table th:first-child, .mg-table td:first-child { text-align: left; font-weight: bold; }
@@ -161,8 +159,11 @@ def _rows(frames: Steps, number_format: str) -> list[dict[str, object]]:
 
 
 def _table_nodes(frames: Steps) -> list[Value]:
-    """The nodes of the table: output first, then as the backward pass meets them."""
-    return list(reversed(frames.nodes))
+    """The nodes of the table: the output first, then in the order the backward pass reaches them."""
+    order = {frames.root: None}
+    for frame in frames:
+        order.update((c.target, None) for c in frame.contributions if c.target not in order)
+    return list(order)
 
 
 def to_html(

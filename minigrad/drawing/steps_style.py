@@ -20,9 +20,11 @@ True
 from __future__ import annotations
 
 import functools
+import math
 from html import escape
 
-from minigrad.drawing.graph import Drawing, drawing_order
+from minigrad.drawing.graph import Drawing, _auto_rankdir, drawing_order
+from minigrad.drawing.text import FONT, printable, text_width
 from minigrad.engine import Value
 from minigrad.steps_frames import Contribution, Frame, Steps
 
@@ -38,24 +40,23 @@ STEP_COLOURS = {
 """The colours of a step drawing: the current node and its edges, edges that carried
 gradient, a gradient still adding up, a final gradient, what is not computed yet."""
 
-_FONT = "Helvetica"
 _LEAF_FILL = "#dbeafe"
 _OUTPUT_FILL = "#fef3c7"
 _INNER_FILL = "#f8fafc"
 _CURRENT_FILL = "#fee2e2"
 _PENDING_FILL = "#ffffff"
 _PEN_WIDTHS = {STEP_COLOURS["current"]: "2.5", STEP_COLOURS["carried"]: "1.5"}
-_CHAR_WIDTH = 7.6  # points per character at 12 pt: above Helvetica's average (cells never grow) with room for
-# the wider fonts a browser may put in Helvetica's place
+_VALUE_PADDING = 6  # points each side of the text in a value's cell: cellpadding 5 and the border
+_EDGE_PADDING = 1  # the same in an edge label (cellpadding 1, no border)
 
 
 def _fmt(x: float, number_format: str) -> str:
     return format(x + 0.0, number_format)  # + 0.0: -0.0 shows as 0
 
 
-def _width(texts: list[str], size: float = 12.0) -> int:
-    """A cell width (points) that fits the longest of ``texts`` at font ``size``."""
-    return int(max(len(t) for t in texts) * _CHAR_WIDTH * size / 12.0) + 6
+def _width(texts: list[str], size: float = 12.0, padding: int = _VALUE_PADDING, bold: bool = False) -> int:
+    """A cell width (points) that fits the widest of ``texts`` at font ``size`` in :data:`FONT`, with its padding."""
+    return math.ceil(max(text_width(t, size, bold=bold) for t in texts)) + 2 * padding
 
 
 def _data_text(node: Value, frame: Frame, number_format: str) -> str:
@@ -117,11 +118,12 @@ def _layout(frames: Steps, number_format: str) -> dict[tuple[str, Value, int], i
     """The width of every cell and edge label: the widest it is in any frame, so no frame moves a node."""
     widths = {}
     for node in frames.nodes:
-        widths["name", node, 0] = _width([frames.names[node]])
+        widths["name", node, 0] = _width([printable(frames.names[node])], bold=True)
         widths["data", node, 0] = _width([_data_text(node, f, number_format) for f in frames])
-        widths["grad", node, 0] = _width([_grad_text(node, f, number_format) for f in frames])
+        widths["grad", node, 0] = _width([_grad_text(node, f, number_format) for f in frames], bold=True)
     for (node, k), states in _edge_states(frames, number_format).items():
-        widths["edge", node, k] = _width([line for lines in states for line in lines[:2]] + ["?"], size=11.0)
+        lines = [line for state in states for line in state[:2]] + ["?"]
+        widths["edge", node, k] = _width(lines, size=11.0, padding=_EDGE_PADDING)
     return widths
 
 
@@ -137,7 +139,7 @@ def _value_label(frames: Steps, step: int, node: Value, number_format: str) -> s
     else:
         grad_colour = STEP_COLOURS["final"] if node in frame.final else STEP_COLOURS["running"]
     cells = [
-        _cell(frames.names[node], widths["name", node, 0], ink, fill, bold=True),
+        _cell(printable(frames.names[node]), widths["name", node, 0], ink, fill, bold=True),
         _cell(_data_text(node, frame, number_format), widths["data", node, 0], ink, fill),
         _cell(_grad_text(node, frame, number_format), widths["grad", node, 0], grad_colour, fill, node in frame.final),
     ]
@@ -158,12 +160,14 @@ def _edge_label(frames: Steps, step: int, node: Value, k: int, number_format: st
 
 
 def draw_step(
-    frames: Steps, step: int, *, rankdir: str = "LR", number_format: str = ".4g", caption: bool = True
+    frames: Steps, step: int, *, rankdir: str = "auto", number_format: str = ".4g", caption: bool = True
 ) -> Drawing:
     """The drawing of frame ``step`` of ``frames`` (from :func:`minigrad.steps`).
 
     ``step`` counts from 0 (negative counts from the end, as for a list). ``caption``
-    writes the frame's caption under the graph.
+    writes the frame's caption under the graph. ``rankdir`` is that of
+    :func:`minigrad.draw`: ``"auto"`` lays a graph out left to right unless that would be
+    wider than a page.
 
     >>> from minigrad import Value
     >>> from minigrad.steps_frames import steps
@@ -172,8 +176,8 @@ def draw_step(
     >>> "data ?" in g.source and "grad ?" in g.source
     True
     """
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    if rankdir not in ("auto", "LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir must be 'auto', 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     try:
         format(1.5, number_format)
     except (ValueError, TypeError) as error:
@@ -183,13 +187,15 @@ def draw_step(
     step %= len(frames)
     frame = frames[step]
     order = drawing_order(frames.root)
+    if rankdir == "auto":  # as draw() decides it, for boxes with data and grad and labelled edges
+        rankdir = _auto_rankdir(order, True, number_format, True, False)
     ids = {node: f"v{i}" for i, node in enumerate(order)}
     g = Drawing(
         "minigrad",
         format="svg",
-        graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.45", "fontname": _FONT},
-        node_attr={"fontname": _FONT, "fontsize": "12"},
-        edge_attr={"fontname": _FONT, "fontsize": "11", "arrowsize": "0.7"},
+        graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.45", "fontname": FONT},
+        node_attr={"fontname": FONT, "fontsize": "12"},
+        edge_attr={"fontname": FONT, "fontsize": "11", "arrowsize": "0.7"},
     )
     for node in order:
         g.node(ids[node], label=_value_label(frames, step, node, number_format), shape="plain")

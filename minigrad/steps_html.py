@@ -61,7 +61,7 @@ _STYLE = """
 .mg-caption.mg-update { border-left-color: #7c3aed; background: #f5f3ff; }
 .mg-frame { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 1rem; }
 .mg-frame[hidden] { display: none; }
-.mg-wide { flex: 1 1 100%; overflow-x: auto; }
+.mg-wide { flex: 1 1 0; min-width: 0; overflow-x: auto; }
 .mg-graph .mg-wide svg { max-width: none; }
 .mg-graph { overflow-x: auto; }
 .mg-graph svg { max-width: 100%; height: auto; }
@@ -238,13 +238,19 @@ def page(
     if not panels or len(panels) != len(frames):
         raise ValueError(f"a page needs one panel per frame, at least one: got {len(panels)} and {len(frames)}")
     view_id = f"minigrad-steps-{os.getpid()}-{next(_counter)}"
+    first = frames[0]
     shown = "\n".join(f'<div class="mg-frame"{" hidden" if i else ""}>{panel}</div>' for i, panel in enumerate(panels))
     data = json.dumps(list(frames), ensure_ascii=False).replace("</", "<\\/")
-    cells = "<td></td><td></td><td></td>"
-    body_rows = "\n".join(f'<tr data-name="{escape(n)}"><td>{escape(n)}</td>{cells}</tr>' for n in row_names)
+    first_rows: Sequence[Sequence[object]] = first["rows"]  # type: ignore[assignment]
+    body_rows = "\n".join(  # filled with step 0, so that a viewer without JavaScript shows it too
+        f'<tr data-name="{escape(n)}"><td>{escape(n)}</td>'
+        + f"<td>{escape(str(row[0]))}</td>"
+        + "".join(f'<td class="mg-state-{row[2] or "pending"}">{escape(str(x))}</td>' for x in row[1:3])
+        + "</tr>"
+        for n, row in zip(row_names, first_rows, strict=True)
+    )
     head_row = "".join(f"<th>{escape(c)}</th>" for c in columns)
     last = len(frames) - 1
-    first = frames[0]
     keys = "document" if standalone else f'document.getElementById("{view_id}")'
     key_help = "space: play/pause" if standalone else "click the view first"
     view = f"""<div class="mg-steps" id="{view_id}" tabindex="0">

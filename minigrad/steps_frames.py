@@ -193,15 +193,11 @@ def _number(x: float) -> str:
 
 def _term(x: float) -> str:
     """A number that follows an operator: ``3``, or ``(-3)`` in brackets when negative."""
-    text = _number(x)
+    return _bracket(_number(x))
+
+
+def _bracket(text: str) -> str:
     return f"({text})" if text.startswith("-") else text
-
-
-def _operand_text(operand: Value | float, names: dict[Value, str]) -> tuple[str, str]:
-    """An operand as a name and as its number: ``("b", "3")``, ``("b", "(-3)")``, or ``("2", "2")`` for a plain 2."""
-    if isinstance(operand, Value):
-        return names[operand], _term(operand.data)
-    return _term(operand), _term(operand)
 
 
 def _formula(node: Value, names: dict[Value, str]) -> str:
@@ -209,20 +205,23 @@ def _formula(node: Value, names: dict[Value, str]) -> str:
     primitive = node.primitive
     assert primitive is not None
     symbol = primitive.symbol
-    pairs = [_operand_text(x, names) for x in node.operands]
+    by_name = [names[x] if isinstance(x, Value) else _number(x) for x in node.operands]
+    by_number = [_number(x.data if isinstance(x, Value) else x) for x in node.operands]
     shown = []
-    for k in (0, 1):
-        parts = [p[k] for p in pairs]
+    for parts in (by_name, by_number):
+        terms = [_bracket(p) for p in parts]
         if primitive.arity is None and primitive.name == "dot":
-            text = " + ".join(f"{x}·{y}" for x, y in zip(parts[::2], parts[1::2], strict=True))
+            text = " + ".join(f"{x}·{y}" for x, y in zip(terms[::2], terms[1::2], strict=True))
         elif primitive.arity is None:
-            text = " + ".join(parts)
-        elif len(parts) == 2:
-            text = f"{parts[0]} {symbol} {parts[1]}"
-        elif symbol == "−":
-            text = f"−{parts[0]}"
-        else:
-            text = f"{symbol}({parts[0]})"
+            text = " + ".join(terms)
+        elif len(parts) == 2 and len(symbol) == 1 and not symbol.isalnum():  # + − × ÷ ^
+            text = f"{terms[0]} {symbol} {terms[1]}"
+        elif len(parts) == 1 and symbol == "−":
+            text = f"−{terms[0]}"
+        elif len(parts) == 1 and symbol == "|x|":
+            text = f"|{parts[0]}|"
+        else:  # exp(x), σ(z), max(a, b), a user's primitive
+            text = f"{symbol}({', '.join(parts)})"
         shown.append(text)
     return f"{names[node]} = {shown[0]} = {shown[1]} = {_number(node.data)}"
 

@@ -115,6 +115,16 @@ def test_sum_dot_constants_and_unlabelled_nodes_are_named_in_captions() -> None:
     assert frames.names[out] == "q"
 
 
+def test_functions_of_one_and_two_operands_read_as_written() -> None:
+    x, y = Value(-2.0, "x"), Value(3.0, "y")
+    out = minigrad.maximum(abs(x), y) + (x**2).exp() + x.sigmoid()
+    captions = {f.caption for f in steps(out)}
+    assert "u = |x| = |-2| = 2" in captions
+    assert "v = max(u, y) = max(2, 3) = 3" in captions
+    assert "w = x ^ 2 = (-2) ^ 2 = 4" in captions and "p = exp(w) = exp(4) = 54.6" in captions
+    assert "r = σ(x) = σ(-2) = 0.1192" in captions
+
+
 def test_spare_names_never_clash_with_labels() -> None:
     u, v = Value(1.0, "u"), Value(2.0, "v")
     y = (u * v).exp()

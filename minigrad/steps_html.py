@@ -19,6 +19,7 @@ network: the page works offline in any current browser.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -237,10 +238,11 @@ def page(
     """
     if not panels or len(panels) != len(frames):
         raise ValueError(f"a page needs one panel per frame, at least one: got {len(panels)} and {len(frames)}")
-    view_id = f"minigrad-steps-{os.getpid()}-{next(_counter)}"
     first = frames[0]
-    shown = "\n".join(f'<div class="mg-frame"{" hidden" if i else ""}>{panel}</div>' for i, panel in enumerate(panels))
     data = json.dumps(list(frames), ensure_ascii=False).replace("</", "<\\/")
+    digest = hashlib.sha1(data.encode("utf-8")).hexdigest()[:10]  # the same page gets the same id on every run
+    view_id = f"minigrad-steps-{digest}-{next(_counter)}"
+    shown = "\n".join(f'<div class="mg-frame"{" hidden" if i else ""}>{panel}</div>' for i, panel in enumerate(panels))
     first_rows: Sequence[Sequence[object]] = first["rows"]  # type: ignore[assignment]
     body_rows = "\n".join(  # filled with step 0, so that a viewer without JavaScript shows it too
         f'<tr data-name="{escape(n)}"><td>{escape(n)}</td>'

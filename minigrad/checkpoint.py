@@ -42,9 +42,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+from minigrad.files import atomic_write
 from minigrad.nn import Module, from_config
 
-__all__ = ["FORMAT", "VERSION", "from_dict", "load", "load_parameters", "parameter_count", "save", "to_dict"]
+__all__ = ["FORMAT", "VERSION", "from_dict", "load", "load_parameters", "parameter_count", "save", "to_dict", "to_json"]
 
 FORMAT = "minigrad-model"
 """The value of the ``format`` key of every model file."""
@@ -73,8 +74,22 @@ def to_dict(model: Module, metadata: dict[str, Any] | None = None) -> dict[str, 
     return out
 
 
+def to_json(model: Module, metadata: dict[str, Any] | None = None) -> str:
+    """The text :func:`save` writes: :func:`to_dict` as indented JSON, ending with a new line.
+
+    >>> from minigrad.nn import Neuron
+    >>> to_json(Neuron(1, seed=0)).splitlines()[:3]
+    ['{', ' "format": "minigrad-model",', ' "version": 1,']
+    """
+    return json.dumps(to_dict(model, metadata), indent=1, allow_nan=False) + "\n"
+
+
 def save(model: Module, path: str | os.PathLike[str], metadata: dict[str, Any] | None = None) -> Path:
     """Write ``model`` (and optional JSON-ready ``metadata``) to ``path``; returns the path.
+
+    The file is replaced atomically (:func:`minigrad.files.atomic_write`): if the write
+    fails (full disk, file-size limit, Ctrl-C) the previous file stays as it was, and
+    the :class:`~minigrad.files.WriteError` names the file.
 
     >>> import tempfile, pathlib
     >>> from minigrad.nn import MLP
@@ -82,10 +97,7 @@ def save(model: Module, path: str | os.PathLike[str], metadata: dict[str, Any] |
     >>> path.suffix
     '.json'
     """
-    path = Path(path)
-    text = json.dumps(to_dict(model, metadata), indent=1, allow_nan=False)
-    path.write_text(text + "\n", encoding="utf-8")
-    return path
+    return atomic_write(path, to_json(model, metadata))
 
 
 def _reject_constant(name: str) -> float:

@@ -28,6 +28,7 @@ import graphviz
 from minigrad.drawing.graph import draw
 from minigrad.drawing.text import FONT, SVG_FONT_FAMILY
 from minigrad.engine import Value
+from minigrad.files import atomic_write
 
 __all__ = [
     "RENDER_TIMEOUT",
@@ -195,9 +196,7 @@ def save_svg(drawing: Value | graphviz.Digraph, path: str | os.PathLike[str], **
     ...     out.name, out.read_text().count('class="node"')
     ('J.svg', 10)
     """
-    out = Path(path)
-    out.write_bytes(render(drawing, "svg", **options))
-    return out
+    return atomic_write(path, render(drawing, "svg", **options))
 
 
 def _small_enough(root: Value, limit: int) -> bool:

@@ -48,7 +48,7 @@ def test_train_xor_with_a_tanh_hidden_layer(tmp_path: Path) -> None:
 
 def test_train_moons_with_hidden_layers_and_full_batch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["train", "--data", "moons", "--hidden", "8", "--epochs", "2", "--batch-size", "full", "--lr", "0.5"]
-    assert main([*args, "--out", str(tmp_path)]) == 0
+    assert main([*args, "--activation", "relu", "--out", str(tmp_path)]) == 0
     assert "MLP(2, [8, 1], activation='relu', output_activation='sigmoid')" in capsys.readouterr().out
     assert len(list(csv.DictReader((tmp_path / "loss.csv").open()))) == 2
 
@@ -136,8 +136,8 @@ def test_a_file_that_cannot_be_written_is_a_runtime_error(tmp_path: Path, capsys
 
 def test_divergence_says_to_lower_the_learning_rate(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "minigrad", "train", "--data", "moons", "--hidden", "8", "--lr", "1e300",
-         "--out", str(tmp_path / "run")],
+        [sys.executable, "-m", "minigrad", "train", "--data", "moons", "--hidden", "8", "--activation", "relu",
+         "--lr", "1e300", "--out", str(tmp_path / "run")],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 1

@@ -66,7 +66,18 @@ def _where(node: ast.AST, source: str) -> str:
 
 
 def _number(value: int | float) -> str:
-    """A number as shown in a message, long integers shortened to their first and last digits."""
+    """A number as shown in a message, long integers shortened to their first and last digits.
+
+    An integer is never turned into decimal digits past about 3,000 (Python refuses
+    beyond 4,300 digits, and it takes quadratic time): its size is given instead.
+
+    >>> _number(12), _number(2**100)
+    ('12', '126765…6 (31 digits)')
+    >>> _number(16**4000)
+    '~10^4816'
+    """
+    if isinstance(value, int) and value.bit_length() > 10_000:  # past about 3,000 digits
+        return f"~10^{math.floor((value.bit_length() - 1) * math.log10(2))}"
     digits = repr(value)
     return digits if len(digits) <= 20 else f"{digits[:6]}…{digits[-1]} ({len(digits)} digits)"
 
@@ -182,15 +193,19 @@ class _Builder:
         return self.apply(node, FUNCTIONS[function.id], self.expression(node.args[0]))
 
     def apply(self, node: ast.AST, operation: Callable[..., Operand], *operands: Operand) -> Operand:
-        segment = ast.get_source_segment(self.source, node)
         try:
             result = operation(*operands)
         except (ArithmeticError, ValueError, TypeError) as error:
-            raise ExpressionError(f"{self.where(node)}: {segment}: {error}") from None
+            raise ExpressionError(f"{self.where(node)}: {self.segment(node)}: {error}") from None
         number = result.data if isinstance(result, Value) else result
         if not math.isfinite(number):  # the operands are finite: this is an overflow
-            raise ExpressionError(f"{self.where(node)}: {segment}: the result overflows a float ({number})")
+            raise ExpressionError(f"{self.where(node)}: {self.segment(node)}: the result overflows a float ({number})")
         return result
+
+    def segment(self, node: ast.AST) -> str:
+        """The source text of ``node``, shortened; only for messages (it reads the source: linear time)."""
+        text = ast.get_source_segment(self.source, node) or ""
+        return text if len(text) <= 60 else text[:57] + "..."
 
 
 def build(

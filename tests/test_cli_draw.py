@@ -95,7 +95,8 @@ def test_draw_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     program = "u = b*c; v = a + u; J = 3*v"
     assert (
         main(
-            ["draw", program, "a=5", "b=3", "c=2", "--rules", "--tb", "--format", ".2f", "-o", str(tmp_path / "J.svg")]
+            ["draw", program, "a=5", "b=3", "c=2", "--rules", "--tb", "--number-format", ".2f", "-o",
+             str(tmp_path / "J.svg")]
         )
         == 0
     )

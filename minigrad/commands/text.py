@@ -8,16 +8,32 @@
 
 from __future__ import annotations
 
-__all__ = ["plural", "shown"]
+import math
+
+__all__ = ["count", "plural", "shown"]
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """``count`` and ``word``, with an ``s`` (or ``many``) unless the count is exactly one.
+def count(n: int) -> str:
+    """A possibly astronomical count: with thousands separators, or as a power of ten past 30 digits.
+
+    Python refuses to turn an integer of more than 4,300 digits into text (and takes
+    quadratic time below that), so a huge count is shown by its size only.
+
+    >>> count(8192), count(2**100), count(2**20000)
+    ('8,192', '~10^30', '~10^6020')
+    """
+    if n.bit_length() <= 99:  # below 10^29.8: at most 30 digits
+        return f"{n:,}"
+    return f"~10^{math.floor((n.bit_length() - 1) * math.log10(2))}"
+
+
+def plural(number: int, word: str, many: str | None = None) -> str:
+    """``number`` and ``word``, with an ``s`` (or ``many``) unless the number is exactly one.
 
     >>> plural(2, "epoch"), plural(1, "example"), plural(3, "class", "classes")
     ('2 epochs', '1 example', '3 classes')
     """
-    return f"{count:,} {word if count == 1 else many or word + 's'}"
+    return f"{number:,} {word if number == 1 else many or word + 's'}"
 
 
 def shown(number: float, spec: str = "g") -> str:

@@ -439,7 +439,7 @@ def _run(args: argparse.Namespace, out: Path, stage: list[str]) -> int:
     model, loss_fn, loss_name = _model(X.shape[1], spec.classes, list(args.hidden), activation, args.seed)
     steps_per_epoch = 1 if batch_size is None else math.ceil(len(X_train) / batch_size)
     test_part = plural(len(X_test), "test example") if spec.split else "tested on the same examples"
-    say(f"data:  {spec.description}: {len(X_train):,} training and {test_part}, {plural(X.shape[1], 'feature')}")
+    say(f"data:  {spec.description}: {len(X_train)} training and {test_part}, {plural(X.shape[1], 'feature')}")
     say(f"model: {model!r}, {plural(len(model.parameters()), 'parameter')}; loss: {loss_name}")
     say(
         f"train: {plural(epochs, 'epoch')} x {plural(steps_per_epoch, 'step')} (batch size {batch_size or 'full'}), "

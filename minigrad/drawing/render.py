@@ -35,6 +35,7 @@ __all__ = [
     "REPR_NODE_LIMIT",
     "REPR_TIMEOUT",
     "RenderError",
+    "RenderTimeoutError",
     "RendererNotFoundError",
     "find_renderer",
     "render",
@@ -78,6 +79,18 @@ class RenderError(RuntimeError):
     >>> issubclass(RenderError, RuntimeError)
     True
     """
+
+
+class RenderTimeoutError(RenderError):
+    """The renderer was stopped after its time limit (``timeout`` seconds, kept on the error).
+
+    >>> RenderTimeoutError("too slow", 30.0).timeout
+    30.0
+    """
+
+    def __init__(self, message: str, timeout: float) -> None:
+        super().__init__(message)
+        self.timeout = timeout
 
 
 def _script_dirs() -> list[str]:
@@ -156,9 +169,10 @@ def render(
     try:
         done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True, check=False, timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise RenderError(
+        raise RenderTimeoutError(
             f"{command[0]} was still laying out the graph after {timeout:g} s and was stopped; "
-            "draw a smaller graph, or pass a larger timeout"
+            "draw a smaller graph, or pass a larger timeout",
+            timeout or 0.0,
         ) from None
     except OSError as error:
         raise RenderError(f"could not run the Graphviz renderer {command[0]}: {error}") from error

@@ -33,6 +33,7 @@ from minigrad.functions import (
 )
 from minigrad.gradcheck import GradCheck, check_grad
 from minigrad.primitives import Primitive, primitive
+from minigrad.seeding import manual_seed
 from minigrad.steps_frames import Steps, steps
 from minigrad.steps_html import save_html
 
@@ -57,6 +58,7 @@ __all__ = [
     "log",
     "log1p",
     "losses",
+    "manual_seed",
     "maximum",
     "minimum",
     "nn",

@@ -114,6 +114,8 @@ def _read(path: str | os.PathLike[str]) -> dict[str, Any]:
         data = json.loads(text, parse_constant=_reject_constant)
     except ValueError as error:
         raise ValueError(f"{path}: not a minigrad model file: invalid JSON ({error})") from None
+    except RecursionError:
+        raise ValueError(f"{path}: not a minigrad model file: JSON nested too deeply to read") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path}: not a minigrad model file: expected a JSON object, got {type(data).__name__}")
     return data

@@ -14,6 +14,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from minigrad import __version__
 from minigrad.commands import demo, draw, step, train
 
 COMMANDS = {
@@ -32,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     'minigrad'
     """
     parser = argparse.ArgumentParser(prog="minigrad", description="A scalar reverse-mode autograd engine.")
-    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"minigrad {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module in COMMANDS.items():
         doc = (module.__doc__ or "").strip().splitlines()[0]
         module.add_arguments(subparsers.add_parser(name, help=doc, description=doc))
@@ -42,11 +44,23 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
+    With no command it prints the help and returns 0, as ``pip`` does (``minigrad`` alone
+    asks what the program can do). Ctrl-C ends any command with status 130 and one line, no traceback (``train``
+    says which files it kept).
+
     >>> main(["demo", "--quiet", "--no-svg"])
     0
     """
-    args = build_parser().parse_args(argv)
-    return int(COMMANDS[args.command].run(args))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(COMMANDS[args.command].run(args))
+    except KeyboardInterrupt:
+        print(f"minigrad {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

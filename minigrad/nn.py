@@ -5,11 +5,14 @@ A :class:`Neuron` computes ``activation(w1·x1 + … + wn·xn + b)``; with the d
 reading the same inputs, an :class:`MLP` a chain of layers. Each is called on one example,
 a list of plain numbers or ``Value`` s, and each has ``parameters()`` and ``zero_grad()``.
 
-Initialisation is deterministic: every module takes ``seed=``, an ``int`` or a
+Initialisation is seeded: every module takes ``seed=``, an ``int`` or a
 ``random.Random`` (pass the same ``Random`` to several modules to draw their weights
-from one stream). Weights are drawn uniformly from ``±1/√nin`` (PyTorch's default for a
-linear layer), or from ``±√(6/nin)`` for ``relu`` neurons (He initialisation, which
-keeps the scale of the signal through a stack of ReLU layers); biases start at 0.
+from one stream). Without a seed, modules draw from one shared generator
+(:mod:`minigrad.seeding`), so ``[Neuron(2) for _ in range(3)]`` are three different
+neurons; ``minigrad.manual_seed(n)`` restarts it, as ``torch.manual_seed`` does.
+Weights are drawn uniformly from ``±1/√nin`` (PyTorch's default for a linear layer),
+or from ``±√(6/nin)`` for ``relu`` neurons (He initialisation, which keeps the scale
+of the signal through a stack of ReLU layers); biases start at 0.
 
 For convenience this module also exports the losses of :mod:`minigrad.losses` and the
 optimizer :class:`~minigrad.optim.SGD`.
@@ -31,6 +34,7 @@ from collections.abc import Sequence
 from typing import Any, TypeAlias
 
 from minigrad.engine import Number, Value, dot
+from minigrad.functional import as_integer
 from minigrad.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -40,6 +44,7 @@ from minigrad.losses import (
     softmax,
 )
 from minigrad.optim import SGD
+from minigrad.seeding import default_generator
 
 __all__ = [
     "ACTIVATIONS",
@@ -68,7 +73,9 @@ Inputs: TypeAlias = Sequence[Value | Number]
 """One example: a sequence of plain numbers or ``Value`` s."""
 
 
-def _rng(seed: Seed) -> random.Random:
+def _rng(seed: Seed | None) -> random.Random:
+    if seed is None:
+        return default_generator()
     if isinstance(seed, random.Random):
         return seed
     if isinstance(seed, bool) or not isinstance(seed, int):
@@ -77,9 +84,10 @@ def _rng(seed: Seed) -> random.Random:
 
 
 def _check_size(n: object, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    size = as_integer(n)  # a Python or NumPy integer, not a bool
+    if size is None or size < 1:
         raise ValueError(f"{what} must be a positive integer, got {n!r}")
-    return n
+    return size
 
 
 def _check_activation(activation: object) -> str:
@@ -147,7 +155,7 @@ class Neuron(Module):
     0.5
     """
 
-    def __init__(self, nin: int, activation: str = "sigmoid", *, seed: Seed = 0) -> None:
+    def __init__(self, nin: int, activation: str = "sigmoid", *, seed: Seed | None = None) -> None:
         self.nin = _check_size(nin, "nin")
         self.activation = _check_activation(activation)
         rng = _rng(seed)
@@ -200,7 +208,7 @@ class Layer(Module):
     ['n1.w1', 'n1.w2', 'n1.b', 'n2.w1']
     """
 
-    def __init__(self, nin: int, nout: int, activation: str = "sigmoid", *, seed: Seed = 0) -> None:
+    def __init__(self, nin: int, nout: int, activation: str = "sigmoid", *, seed: Seed | None = None) -> None:
         self.nin = _check_size(nin, "nin")
         self.nout = _check_size(nout, "nout")
         self.activation = _check_activation(activation)
@@ -257,7 +265,7 @@ class MLP(Module):
         activation: str = "relu",
         output_activation: str = "linear",
         *,
-        seed: Seed = 0,
+        seed: Seed | None = None,
     ) -> None:
         self.nin = _check_size(nin, "nin")
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:

@@ -29,8 +29,14 @@ def gate(name: str) -> tuple[np.ndarray, np.ndarray]:
     >>> X, y = gate("and")
     >>> y.tolist()
     [0, 0, 0, 1]
+    >>> gate(["AND"])
+    Traceback (most recent call last):
+    ...
+    TypeError: gate() takes the name of a gate as a string (AND, OR, XOR), got list
     """
-    key = name.upper() if isinstance(name, str) else name
+    if not isinstance(name, str):
+        raise TypeError(f"gate() takes the name of a gate as a string ({', '.join(GATES)}), got {type(name).__name__}")
+    key = name.upper()
     if key not in GATES:
         raise ValueError(f"unknown gate {name!r}; choose one of {', '.join(GATES)}")
     return np.array(_INPUTS, dtype=np.float64), np.array(GATES[key], dtype=np.int64)

@@ -10,6 +10,7 @@ draw from ``numpy.random.default_rng(seed)``, so a seed always gives the same po
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -53,6 +54,23 @@ def make_moons(n_samples: int = 100, noise: float = 0.1, seed: int = 0) -> tuple
     return X, y
 
 
+def _box(box: object) -> tuple[float, float]:
+    """``box`` as ``(low, high)``: two finite numbers, ``low < high``; else a ``ValueError`` saying so.
+
+    >>> _box((1,))
+    Traceback (most recent call last):
+    ...
+    ValueError: box must be a pair of finite numbers (low, high) with low < high, got (1,)
+    """
+    try:
+        low, high = (float(x) for x in box)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        low, high = math.nan, math.nan
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise ValueError(f"box must be a pair of finite numbers (low, high) with low < high, got {box!r}")
+    return low, high
+
+
 def make_blobs(
     n_samples: int = 100,
     centers: int | Sequence[Sequence[float]] = 3,
@@ -71,6 +89,7 @@ def make_blobs(
     >>> X.shape, np.bincount(y).tolist()
     ((9, 2), [3, 3, 3])
     """
+    low, high = _box(box)
     rng = np.random.default_rng(seed)
     if isinstance(centers, bool):
         raise ValueError(f"centers must be a number of centres or their coordinates, got {centers!r}")
@@ -78,7 +97,7 @@ def make_blobs(
     if count is not None:
         if count < 1:
             raise ValueError(f"make_blobs needs at least one centre, got {centers}")
-        middles = rng.uniform(box[0], box[1], size=(count, n_features))
+        middles = rng.uniform(low, high, size=(count, n_features))
     else:
         middles = np.asarray(centers, dtype=np.float64)
         if middles.ndim != 2 or len(middles) == 0:

@@ -346,6 +346,8 @@ def draw(
     >>> "3 × 2 = 6" in draw(J, step=6).source
     True
     """
+    if not isinstance(root, Value):
+        raise TypeError(f"draw() expects a Value (the output of a computation), got {type(root).__name__}")
     if step is not None:
         if paths_from is not None:
             raise ValueError("step= and paths_from= are two different drawings: pass one of them")

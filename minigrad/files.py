@@ -72,7 +72,9 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """A temporary path next to ``path``; when the block ends without error it replaces ``path``.
 
     The temporary file exists (empty) when the block starts and keeps ``path``'s suffix,
-    so writers that pick a format from the file name (``savefig``) work unchanged. On an
+    so writers that pick a format from the file name (``savefig``) work unchanged. A
+    symbolic link is followed (the file it points to is replaced); a device or a pipe
+    such as ``/dev/stdout`` is written to directly, as there is no file to keep. On an
     error or an interrupt (``KeyboardInterrupt`` too) the temporary file is removed and
     ``path`` is left as it was; an ``OSError`` is raised again as :class:`WriteError`
     naming ``path``.
@@ -84,6 +86,15 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     ('.png', True, True)
     """
     target = Path(path)
+    if target.exists() and not target.is_file() and not target.is_dir():
+        # a device or a pipe (-o /dev/stdout): there is no previous file to keep, write to it as it is
+        try:
+            yield target
+        except OSError as error:
+            raise WriteError(target, error) from None
+        return
+    if target.is_symlink():  # replace the file the link points to, not the link
+        target = Path(os.path.realpath(target))
     try:
         handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=f".tmp{target.suffix}")
     except OSError as error:

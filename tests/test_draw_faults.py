@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from minigrad import Value
 from minigrad.cli import build_parser, main
 from minigrad.expression import build
 
@@ -165,3 +166,15 @@ def test_a_drawing_past_a_file_size_limit_leaves_the_previous_one(tmp_path: Path
     assert result.stderr == f"minigrad draw: error: cannot write {out}: File too large {kept}\n"
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["J.svg"]
+
+
+def test_gradient_paths_names_a_count_past_the_int_to_string_limit() -> None:
+    from minigrad import gradient_paths
+    from minigrad.drawing import TooManyPathsError
+
+    x = Value(1.0, "x")
+    y = x
+    for _ in range(14300):
+        y = y.tanh() + y  # two paths per level, finite values
+    with pytest.raises(TooManyPathsError, match=r"^~10\^4304 paths lead from x to the output"):
+        gradient_paths(y, x)

@@ -79,3 +79,37 @@ def test_a_checkpoint_past_a_real_file_size_limit_leaves_the_previous_one(tmp_pa
     assert [p.name for p in tmp_path.iterdir()] == ["model.json"]
     save(MLP(2, [300, 1], seed=0), path)  # without the limit it fits
     assert load(path).config()["sizes"] == [300, 1]
+
+
+def test_save_svg_past_a_real_file_size_limit_leaves_the_previous_drawing(tmp_path: Path) -> None:
+    path = tmp_path / "J.svg"
+    code = (
+        "import sys\n"
+        "from minigrad import Value, save_svg\n"
+        "x = Value(0.5, 'x'); y = x\n"
+        "for _ in range(int(sys.argv[1])):\n"
+        "    y = y.tanh() + y\n"
+        "try:\n"
+        f"    save_svg(y, {str(path)!r})\n"
+        "except OSError as error:\n"
+        "    print(error)\n"
+        "    sys.exit(1)\n"
+    )
+    subprocess.run([sys.executable, "-c", code, "1"], check=True)
+    before = path.read_bytes()
+    assert len(before) < 8192
+    result = subprocess.run([sys.executable, "-c", code, "30"], capture_output=True, text=True,
+                            preexec_fn=_limit_file_size)  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith(f"cannot write {path}: File too large")
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["J.svg"]
+
+
+def test_a_symlink_is_followed_and_a_device_written_directly(tmp_path: Path) -> None:
+    real = atomic_write(tmp_path / "real.txt", "old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    atomic_write(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+    atomic_write("/dev/null", b"discarded")  # no temporary file next to a device

@@ -161,8 +161,9 @@ def gradient_paths(root: Value, start: Value, *, limit: int | None = DEFAULT_PAT
     if limit is not None:
         n = counts[id(root)]
         if n > limit:
+            many = f"{n:,}" if n.bit_length() < 10_000 else f"~10^{math.floor((n.bit_length() - 1) * math.log10(2))}"
             raise TooManyPathsError(
-                f"{n:,} paths lead from {node_name(start)} to the output, more than the limit of {limit:,}; "
+                f"{many} paths lead from {node_name(start)} to the output, more than the limit of {limit:,}; "
                 "the path count grows exponentially with shared sub-expressions (backward does not follow "
                 "paths one by one, it adds where they merge): pass a larger limit= or limit=None, "
                 "or choose a node closer to the output"

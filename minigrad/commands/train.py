@@ -410,8 +410,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         return _run(args, out, stage)
     except KeyboardInterrupt:
-        kept = "nothing was written" if stage[0] != "done" else "the new files were written"
-        print(f"minigrad train: interrupted while {stage[0]}; {kept}: {out} keeps its previous files", file=sys.stderr)
+        if stage[0] == "written":
+            line = f"interrupted; the new model.json, loss.csv and loss.png are in {out}"
+        else:
+            line = f"interrupted while {stage[0]}; nothing was written: {out} keeps its previous files"
+        print(f"minigrad train: {line}", file=sys.stderr)
         return 130
     except (ValueError, OSError) as error:  # _DivergedError is a ValueError
         return _fail(str(error), 1)
@@ -487,7 +490,7 @@ def _run(args: argparse.Namespace, out: Path, stage: list[str]) -> int:
         model_file.write_bytes(checkpoint.to_json(model, metadata).encode("utf-8"))
         table_file.write_bytes(loss_table(losses, steps_per_epoch).encode("utf-8"))
         loss_figure(losses, steps_per_epoch, title).savefig(plot_file, format="png")
-    stage[0] = "done"
+    stage[0] = "written"
     for path in files:
         say(f"wrote {path}")
     return 0

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from minigrad import Value
+from minigrad import Value, draw
 from minigrad.cli import build_parser, main
 from minigrad.expression import build
 
@@ -178,3 +178,18 @@ def test_gradient_paths_names_a_count_past_the_int_to_string_limit() -> None:
         y = y.tanh() + y  # two paths per level, finite values
     with pytest.raises(TooManyPathsError, match=r"^~10\^4304 paths lead from x to the output"):
         gradient_paths(y, x)
+
+
+def test_paths_from_refuses_many_long_paths_before_listing_them() -> None:
+    from minigrad.drawing import TooManyPathsError
+
+    x = Value(1.0, "x")
+    y = x
+    for _ in range(13):
+        y = y.tanh() + y  # 8,192 paths
+    for _ in range(10_000):
+        y = y * 1.0
+    start = time.perf_counter()
+    with pytest.raises(TooManyPathsError, match=r"^the 8,192 paths from x to the output have 82,141,184 steps in all"):
+        draw(y, paths_from=x)
+    assert time.perf_counter() - start < 10  # 222 s and 3.8 GB when it listed them

@@ -334,7 +334,7 @@ def run(args: argparse.Namespace) -> int:
             local_grads=args.local_grads or args.rules,
             rules=args.rules,
             paths_from=start,
-            path_limit=args.max_paths,
+            path_limit=None,  # checked above, against this command's own limits
         )
         kind = FORMATS[suffix]
         data = graph.source.encode("utf-8") if kind == "dot" else render(graph, kind, timeout=args.timeout)

@@ -22,10 +22,21 @@ from dataclasses import dataclass
 from minigrad.drawing.text import printable
 from minigrad.engine import Value, topological_order
 
-__all__ = ["DEFAULT_PATH_LIMIT", "GradientPath", "TooManyPathsError", "count_paths", "gradient_paths", "node_name"]
+__all__ = [
+    "DEFAULT_PATH_LIMIT",
+    "DEFAULT_STEP_LIMIT",
+    "GradientPath",
+    "TooManyPathsError",
+    "count_paths",
+    "gradient_paths",
+    "node_name",
+]
 
 DEFAULT_PATH_LIMIT = 10_000
 """The most paths :func:`gradient_paths` lists unless told otherwise."""
+
+DEFAULT_STEP_LIMIT = 1_000_000
+"""The most steps, over all the paths, :func:`gradient_paths` lists unless given ``limit=None``."""
 
 
 class TooManyPathsError(ValueError):
@@ -139,8 +150,9 @@ def gradient_paths(root: Value, start: Value, *, limit: int | None = DEFAULT_PAT
     ``start.grad`` (up to floating-point rounding, as the sums are taken in another
     order). No path (``start`` does not feed ``root``): an empty list, a zero gradient.
     ``start`` may be any node, not only a leaf; ``start is root`` gives one empty path
-    with product 1. More than ``limit`` paths raises :class:`TooManyPathsError`
-    (``limit=None``: no limit).
+    with product 1. More than ``limit`` paths, or paths of more than
+    :data:`DEFAULT_STEP_LIMIT` steps in all, raise :class:`TooManyPathsError` before any
+    is listed (``limit=None``: no limit).
 
     >>> from minigrad import Value
     >>> x = Value(2.0, "x")
@@ -168,7 +180,22 @@ def gradient_paths(root: Value, start: Value, *, limit: int | None = DEFAULT_PAT
                 "paths one by one, it adds where they merge): pass a larger limit= or limit=None, "
                 "or choose a node closer to the output"
             )
+        steps = n * (_longest(root, counts) + 1)
+        if steps > DEFAULT_STEP_LIMIT:  # 8,192 paths of 10,000 steps took 222 s and 3.8 GB
+            raise TooManyPathsError(
+                f"the {n:,} paths from {node_name(start)} to the output have {steps:,} steps in all, more than "
+                f"{DEFAULT_STEP_LIMIT:,}: pass limit=None to list them anyway, or choose a node closer to the output"
+            )
     return list(_walk(root, start, {i for i, n in counts.items() if n}))
+
+
+def _longest(root: Value, counts: dict[int, int]) -> int:
+    """How many steps the longest path to ``root`` has, among the nodes ``counts`` says are reached."""
+    longest: dict[int, int] = {}
+    for node in topological_order(root):
+        if counts[id(node)]:
+            longest[id(node)] = max((longest[id(p)] + 1 for p in node.parents if counts[id(p)]), default=0)
+    return longest.get(id(root), 0)
 
 
 def _walk(root: Value, start: Value, reach: set[int]) -> Iterator[GradientPath]:

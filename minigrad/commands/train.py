@@ -258,14 +258,20 @@ def parameter_count(nin: int, classes: int, hidden: list[int]) -> int:
     return sum((widths[i] + 1) * widths[i + 1] for i in range(len(widths) - 1))
 
 
-def divergence(losses: list[float], parameters: list[float], bound: float = DEFAULT_DIVERGENCE_BOUND) -> str | None:
+def divergence(
+    losses: list[float],
+    parameters: list[float],
+    bound: float = DEFAULT_DIVERGENCE_BOUND,
+    names: list[str] | None = None,
+) -> str | None:
     """Why a run counts as diverged, or ``None`` when it does not.
 
     A run diverged when a loss is nan or inf, when a loss rose more than
     :data:`DIVERGENCE_FACTOR` times above the first step's (two orders of magnitude: the
     step was so large that it overshot), or when a parameter is past ``±bound`` (the
     sigmoid or tanh behind it is saturated for every input, so its gradient has
-    vanished). The defaults leave room: on the bundled data sets the largest parameter
+    vanished). ``names`` name the parameters in the message (default: their position,
+    from 1). The defaults leave room: on the bundled data sets the largest parameter
     after training with the default settings is below 20, and no loss rises above 10
     times its start.
 
@@ -275,13 +281,16 @@ def divergence(losses: list[float], parameters: list[float], bound: float = DEFA
     'the loss rose from 0.7 at step 1 to 100 at step 3, more than 100 times its start'
     >>> divergence([0.7, 0.2], [3.5e299, 1.0])
     'parameter 1 reached 3.5e+299, past the bound of ±100'
+    >>> divergence([0.7, 0.2], [1.0, -315.0], names=["w1", "b"])
+    'parameter b reached -315, past the bound of ±100'
     """
+    labels = names if names is not None else [str(i) for i in range(1, len(parameters) + 1)]
     for step, loss in enumerate(losses, 1):
         if not math.isfinite(loss):
             return f"the loss became {loss} at step {step:,}"
-    for i, value in enumerate(parameters, 1):
+    for label, value in zip(labels, parameters, strict=True):
         if not math.isfinite(value):
-            return f"parameter {i} became {value}"
+            return f"parameter {label} became {value}"
     if losses:
         start = max(losses[0], 1e-12)
         step, worst = max(enumerate(losses, 1), key=lambda pair: pair[1])
@@ -290,9 +299,9 @@ def divergence(losses: list[float], parameters: list[float], bound: float = DEFA
                 f"the loss rose from {losses[0]:.3g} at step 1 to {worst:.3g} at step {step:,}, "
                 f"more than {DIVERGENCE_FACTOR:g} times its start"
             )
-    for i, value in enumerate(parameters, 1):
+    for label, value in zip(labels, parameters, strict=True):
         if abs(value) > bound:
-            return f"parameter {i} reached {value:.3g}, past the bound of ±{bound:g}"
+            return f"parameter {label} reached {value:.3g}, past the bound of ±{bound:g}"
     return None
 
 
@@ -469,7 +478,10 @@ def _run(args: argparse.Namespace, out: Path, stage: list[str]) -> int:
     stage[0] = "measuring the result"
     rows = X_train.tolist()
     final_loss = loss_fn([model(x) for x in rows], y_train.tolist()).data
-    reason = divergence([*losses, final_loss], [p.data for p in model.parameters()], args.divergence_bound)
+    parameters = model.parameters()
+    reason = divergence(
+        [*losses, final_loss], [p.data for p in parameters], args.divergence_bound, [p.label for p in parameters]
+    )
     if reason is not None:
         bound = " (or raise --divergence-bound)" if "bound" in reason else ""
         raise _DivergedError(f"training diverged: {reason}; {hint}{bound}")

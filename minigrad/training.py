@@ -141,7 +141,7 @@ def fit(
                 optimizer.step()
                 losses.append(value.data)
                 bar.update()
-                bar.set_postfix(loss=f"{value.data:.4f}", refresh=False)
+                bar.set_postfix(loss=f"{value.data + 0.0:.4f}", refresh=False)  # + 0.0: a loss of -0.0 shows as 0
     return losses
 
 

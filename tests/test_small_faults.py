@@ -117,3 +117,10 @@ def test_notebook_03_reports_the_speed_up_it_measured() -> None:
             break
     else:
         raise AssertionError("notebook 03 does not print the measured ratio")
+
+
+def test_the_demo_prints_no_negative_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "-a", "-0", "-b", "-0", "-c", "2", "--no-svg"]) == 0
+    out = capsys.readouterr().out
+    assert "-0" not in out.replace("dJ/d", ""), out
+    assert "a=0, b=0, c=2" in out and "u = b*c = 0 " in out

@@ -16,6 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from minigrad.commands.text import shown
 from minigrad.examples import canonical_J
 
 
@@ -43,9 +44,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"minigrad demo: error: cannot draw the graph: {error}", file=sys.stderr)
             return 1
     if not args.quiet:
-        print(f"J = 3 * (a + b*c) with a={args.a:g}, b={args.b:g}, c={args.c:g}")
-        print("forward:   u = b*c = {:g}   v = a + u = {:g}   J = 3*v = {:g}".format(*(nodes[k].data for k in "uvJ")))
-        print("backward:  " + "   ".join(f"dJ/d{k} = {nodes[k].grad:g}" for k in ("J", "v", "u", "a", "b", "c")))
+        print(f"J = 3 * (a + b*c) with a={shown(args.a)}, b={shown(args.b)}, c={shown(args.c)}")
+        print("forward:   u = b*c = {}   v = a + u = {}   J = 3*v = {}".format(*(shown(nodes[k].data) for k in "uvJ")))
+        print("backward:  " + "   ".join(f"dJ/d{k} = {shown(nodes[k].grad)}" for k in ("J", "v", "u", "a", "b", "c")))
         if svg is not None:
             print(f"drawing:   {svg.resolve()}")
     return 0

@@ -62,9 +62,22 @@ def _new_file_mode(target: Path) -> int:
     try:
         return os.stat(target).st_mode & 0o7777
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask: read from ``/proc`` where it can be (setting it, the only portable
+    way to read it, briefly changes it for every thread)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    umask = os.umask(0o077)
+    os.umask(umask)
+    return umask
 
 
 @contextlib.contextmanager
@@ -96,7 +109,9 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     if target.is_symlink():  # replace the file the link points to, not the link
         target = Path(os.path.realpath(target))
     try:
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=f".tmp{target.suffix}")
+        handle, name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name[:100]}.", suffix=f".tmp{target.suffix[:20]}"
+        )  # short enough for any file system, whatever the target's name
     except OSError as error:
         raise WriteError(target, error) from None
     os.close(handle)

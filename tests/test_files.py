@@ -113,3 +113,8 @@ def test_a_symlink_is_followed_and_a_device_written_directly(tmp_path: Path) -> 
     atomic_write(link, "new")
     assert link.is_symlink() and real.read_text() == "new"
     atomic_write("/dev/null", b"discarded")  # no temporary file next to a device
+
+
+def test_a_target_with_a_name_near_the_length_limit(tmp_path: Path) -> None:
+    target = tmp_path / ("x" * 250 + ".svg")
+    assert atomic_write(target, "<svg/>").read_text() == "<svg/>"

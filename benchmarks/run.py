@@ -37,6 +37,8 @@ sys.path.insert(0, str(HERE))
 
 import workloads as wl  # noqa: E402
 
+from minigrad.files import atomic_write  # noqa: E402
+
 CHAIN_N = 400  # micrograd's recursive topological sort survives this with the default recursion limit
 DEPTH_CAP = {"minigrad": 1_000_000, "micrograd": 1_000_000, "torch": 100_000}  # steps; torch is capped for time
 MILLION = 1_000_000
@@ -289,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
 
     report = render(engines, main_run, torch_run, million, memory, mem_data, repeat, args.note)
     if not quick:
-        args.out.write_text(report)
+        atomic_write(args.out, report)  # a long run's report replaces the old one whole, or not at all
     print()
     print(report)
     if not quick:

@@ -30,8 +30,11 @@ A failure raises :class:`WriteError` (an ``OSError``) whose message names the ta
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,14 +101,22 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     ...     tmp.suffix, tmp.parent == target.parent, tmp.exists()
     ('.png', True, True)
     """
+    with atomic_paths(path) as (temporary,):
+        yield temporary
+
+
+@dataclasses.dataclass
+class _Pending:
+    """A file being written: its target, and the temporary file (``None``: written directly)."""
+
+    target: Path
+    temporary: Path | None
+
+
+def _prepare(path: str | os.PathLike[str]) -> _Pending:
     target = Path(path)
     if target.exists() and not target.is_file() and not target.is_dir():
-        # a device or a pipe (-o /dev/stdout): there is no previous file to keep, write to it as it is
-        try:
-            yield target
-        except OSError as error:
-            raise WriteError(target, error) from None
-        return
+        return _Pending(target, None)  # a device or a pipe (-o /dev/stdout): no previous file to keep
     if target.is_symlink():  # replace the file the link points to, not the link
         target = Path(os.path.realpath(target))
     try:
@@ -115,19 +126,42 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     except OSError as error:
         raise WriteError(target, error) from None
     os.close(handle)
-    temporary = Path(name)
+    return _Pending(target, Path(name))
+
+
+def _flush(pending: _Pending) -> None:
+    """Give the temporary file its permissions and put its bytes on disk, ready to be renamed."""
+    if pending.temporary is None:
+        return
     try:
-        try:
-            yield temporary
-            os.chmod(temporary, _new_file_mode(target))
-            with open(temporary, "rb+") as written:  # flush what the writer wrote before the rename
-                os.fsync(written.fileno())
-            os.replace(temporary, target)
-        except OSError as error:
-            raise WriteError(target, error) from None
+        os.chmod(pending.temporary, _new_file_mode(pending.target))
+        with open(pending.temporary, "rb+") as written:
+            os.fsync(written.fileno())
+    except OSError as error:
+        raise WriteError(pending.target, error) from None
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back until the block is done, where the system allows it (Unix, main thread)."""
+    held = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    if held:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
+        if held:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _blame(error: OSError, pending: list[_Pending]) -> WriteError:
+    """The :class:`WriteError` for an error raised while writing: naming the file it came from when known."""
+    if isinstance(error, WriteError):
+        return error
+    for p in pending:
+        if error.filename is not None and error.filename in (os.fspath(p.temporary or p.target), os.fspath(p.target)):
+            return WriteError(p.target, error)
+    return WriteError(pending[0].target if len(pending) == 1 else ", ".join(str(p.target) for p in pending), error)
 
 
 @contextlib.contextmanager
@@ -136,7 +170,10 @@ def atomic_paths(*paths: str | os.PathLike[str]) -> Iterator[list[Path]]:
 
     Nothing is replaced until the block has written every file, so an error or Ctrl-C
     while writing any of them leaves all the previous files as they were (no new model
-    next to an old loss curve). The renames then follow one another, in reverse order.
+    next to an old loss curve). Then every file is flushed to disk, and the renames
+    follow one another with Ctrl-C held back (on Unix) until the last is done. An error
+    inside the block names the file when it can tell which (raise a :class:`WriteError`
+    yourself to say), else every target.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -145,8 +182,28 @@ def atomic_paths(*paths: str | os.PathLike[str]) -> Iterator[list[Path]]:
     >>> sorted(p.name for p in folder.iterdir())
     ['a.txt', 'b.txt']
     """
-    with contextlib.ExitStack() as stack:
-        yield [stack.enter_context(atomic_path(path)) for path in paths]
+    pending: list[_Pending] = []
+    try:
+        for path in paths:
+            pending.append(_prepare(path))
+        try:
+            yield [p.temporary or p.target for p in pending]
+        except OSError as error:
+            raise _blame(error, pending) from None
+        for p in pending:
+            _flush(p)
+        with _interrupts_held():
+            for p in pending:
+                if p.temporary is not None:
+                    try:
+                        os.replace(p.temporary, p.target)
+                    except OSError as error:
+                        raise WriteError(p.target, error) from None
+    finally:
+        for p in pending:
+            if p.temporary is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    p.temporary.unlink()
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, encoding: str = "utf-8") -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from minigrad.checkpoint import load, save
-from minigrad.files import WriteError, atomic_path, atomic_write
+from minigrad.files import WriteError, atomic_path, atomic_paths, atomic_write
 from minigrad.nn import MLP, Neuron
 
 
@@ -118,3 +118,17 @@ def test_a_symlink_is_followed_and_a_device_written_directly(tmp_path: Path) -> 
 def test_a_target_with_a_name_near_the_length_limit(tmp_path: Path) -> None:
     target = tmp_path / ("x" * 250 + ".svg")
     assert atomic_write(target, "<svg/>").read_text() == "<svg/>"
+
+
+def test_a_failed_group_replaces_none_and_names_the_file_that_failed(tmp_path: Path) -> None:
+    a, b = atomic_write(tmp_path / "a.txt", "old a"), atomic_write(tmp_path / "b.txt", "old b")
+    with pytest.raises(WriteError) as info, atomic_paths(a, b) as (new_a, new_b):
+        new_a.write_text("new a")
+        (tmp_path / "missing" / "x").write_text("x")  # an error that names its own file, not one of ours
+    assert str(info.value).startswith(f"cannot write {a}, {b}: No such file or directory")
+    with pytest.raises(WriteError) as info, atomic_paths(a, b) as (new_a, new_b):
+        new_a.write_text("new a")
+        os.rmdir(new_b)  # an error on b's temporary file: b is named
+    assert str(info.value).startswith(f"cannot write {b}: ")
+    assert (a.read_text(), b.read_text()) == ("old a", "old b")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]

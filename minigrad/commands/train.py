@@ -30,7 +30,7 @@ import numpy as np
 from minigrad import checkpoint, data
 from minigrad.commands.text import plural, shown
 from minigrad.engine import Value
-from minigrad.files import atomic_path, atomic_paths
+from minigrad.files import WriteError, atomic_path, atomic_paths
 from minigrad.losses import binary_cross_entropy, cross_entropy
 from minigrad.nn import MLP, Layer, Module, Neuron
 from minigrad.optim import SGD
@@ -498,10 +498,17 @@ def _run(args: argparse.Namespace, out: Path, stage: list[str]) -> int:
     title = f"{spec.description}: {loss_name}"
     files = [out / "model.json", out / "loss.csv", out / "loss.png"]
     stage[0] = "writing the files"
-    with atomic_paths(*files) as (model_file, table_file, plot_file):  # all three, or none
-        model_file.write_bytes(checkpoint.to_json(model, metadata).encode("utf-8"))
-        table_file.write_bytes(loss_table(losses, steps_per_epoch).encode("utf-8"))
-        loss_figure(losses, steps_per_epoch, title).savefig(plot_file, format="png")
+    writers: list[Callable[[Path], object]] = [
+        lambda path: path.write_bytes(checkpoint.to_json(model, metadata).encode("utf-8")),
+        lambda path: path.write_bytes(loss_table(losses, steps_per_epoch).encode("utf-8")),
+        lambda path: loss_figure(losses, steps_per_epoch, title).savefig(path, format="png"),
+    ]
+    with atomic_paths(*files) as temporaries:  # all three, or none
+        for target, temporary, write in zip(files, temporaries, writers, strict=True):
+            try:
+                write(temporary)
+            except OSError as error:
+                raise WriteError(target, error) from None
     stage[0] = "written"
     for path in files:
         say(f"wrote {path}")

@@ -44,9 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
-    With no command it prints the help and returns 0, as ``pip`` does (``minigrad`` alone
-    asks what the program can do). Ctrl-C ends any command with status 130 and one line, no traceback (``train``
-    says which files it kept).
+    With no command it prints the help and returns 0, as ``pip`` does (``minigrad``
+    alone asks what the program can do). Ctrl-C ends any command with status 130 and
+    one line, no traceback (``train`` says which files it kept).
 
     >>> main(["demo", "--quiet", "--no-svg"])
     0

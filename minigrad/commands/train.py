@@ -380,10 +380,6 @@ class _DivergedError(ValueError):
     """Training diverged: a nan or inf, a loss that blew up, or a parameter past the bound."""
 
 
-class _Interrupted(Exception):
-    """Ctrl-C, with the line that says what was kept."""
-
-
 def run(args: argparse.Namespace) -> int:
     """Load the data, train, report accuracies and the final loss, write the model and the loss curve.
 
@@ -471,7 +467,8 @@ def _run(args: argparse.Namespace, out: Path, stage: list[str]) -> int:
         )  # fmt: skip
     except (ValueError, OverflowError) as error:
         parameters = [p.data for p in model.parameters()]
-        if isinstance(error, OverflowError) or divergence([], parameters) or re.search(r"\b(nan|inf)\b", str(error)):
+        non_finite = divergence([], parameters, bound=math.inf) is not None
+        if isinstance(error, OverflowError) or non_finite or re.search(r"\b(nan|inf)\b", str(error)):
             raise _DivergedError(f"training diverged: the loss became nan or inf ({error}); {hint}") from None
         raise
 

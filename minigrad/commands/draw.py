@@ -354,7 +354,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{name} = {shown(root.data, fmt)}")
         in_graph = {id(node) for node in nodes}
         used = [leaf for leaf in leaves.values() if id(leaf) in in_graph]
-        print("   ".join(f"d{name}/d{leaf.label} = {shown(leaf.grad, fmt)}" for leaf in used))
+        print("   ".join(f"d{name}/d{leaf.label} = {shown(float(leaf.grad), fmt)}" for leaf in used))
         unused = [leaf.label for leaf in leaves.values() if id(leaf) not in in_graph]
         if unused:
             print(f"not used by the expression: {', '.join(unused)}")

@@ -475,9 +475,9 @@ def _run(args: argparse.Namespace, out: Path, stage: list[str]) -> int:
     stage[0] = "measuring the result"
     rows = X_train.tolist()
     final_loss = loss_fn([model(x) for x in rows], y_train.tolist()).data
-    parameters = model.parameters()
+    trained = model.parameters()
     reason = divergence(
-        [*losses, final_loss], [p.data for p in parameters], args.divergence_bound, [p.label for p in parameters]
+        [*losses, final_loss], [p.data for p in trained], args.divergence_bound, [p.label for p in trained]
     )
     if reason is not None:
         bound = " (or raise --divergence-bound)" if "bound" in reason else ""

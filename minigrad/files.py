@@ -38,7 +38,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["WriteError", "atomic_path", "atomic_paths", "atomic_write"]
+__all__ = ["InterruptedAfterWriting", "WriteError", "atomic_path", "atomic_paths", "atomic_write"]
 
 
 class WriteError(OSError):
@@ -141,17 +141,33 @@ def _flush(pending: _Pending) -> None:
         raise WriteError(pending.target, error) from None
 
 
-@contextlib.contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) back until the block is done, where the system allows it (Unix, main thread)."""
-    held = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
-    if held:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+class InterruptedAfterWriting(KeyboardInterrupt):
+    """Ctrl-C arrived while :func:`atomic_paths` moved its files into place: it was held back
+    until the last rename, so every new file is in place.
+
+    >>> issubclass(InterruptedAfterWriting, KeyboardInterrupt)
+    True
+    """
+
+
+def _hold_interrupts() -> set[int | signal.Signals] | None:
+    """Block SIGINT where the system allows it (Unix, main thread); the previous mask, or ``None``."""
+    if hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread():
+        return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    return None
+
+
+def _release_interrupts(previous: set[int | signal.Signals] | None, done: bool) -> None:
+    """Restore the mask; a Ctrl-C held meanwhile is raised here (``pthread_sigmask`` runs the
+    handlers at once), as :class:`InterruptedAfterWriting` when every file was moved."""
+    if previous is None:
+        return
     try:
-        yield
-    finally:
-        if held:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    except KeyboardInterrupt:
+        if done:
+            raise InterruptedAfterWriting("interrupted after every file was written") from None
+        raise
 
 
 def _blame(error: OSError, pending: list[_Pending]) -> WriteError:
@@ -171,7 +187,8 @@ def atomic_paths(*paths: str | os.PathLike[str]) -> Iterator[list[Path]]:
     Nothing is replaced until the block has written every file, so an error or Ctrl-C
     while writing any of them leaves all the previous files as they were (no new model
     next to an old loss curve). Then every file is flushed to disk, and the renames
-    follow one another with Ctrl-C held back (on Unix) until the last is done. An error
+    follow one another with Ctrl-C held back (on Unix) until the last is done; a Ctrl-C
+    held so is then raised as :class:`InterruptedAfterWriting`. An error
     inside the block names the file when it can tell which (raise a :class:`WriteError`
     yourself to say), else every target.
 
@@ -192,13 +209,17 @@ def atomic_paths(*paths: str | os.PathLike[str]) -> Iterator[list[Path]]:
             raise _blame(error, pending) from None
         for p in pending:
             _flush(p)
-        with _interrupts_held():
+        held, done = _hold_interrupts(), False
+        try:
             for p in pending:
                 if p.temporary is not None:
                     try:
                         os.replace(p.temporary, p.target)
                     except OSError as error:
                         raise WriteError(p.target, error) from None
+            done = True
+        finally:
+            _release_interrupts(held, done)
     finally:
         for p in pending:
             if p.temporary is not None:

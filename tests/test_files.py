@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import stat
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from minigrad.checkpoint import load, save
-from minigrad.files import WriteError, atomic_path, atomic_paths, atomic_write
+from minigrad.files import InterruptedAfterWriting, WriteError, atomic_path, atomic_paths, atomic_write
 from minigrad.nn import MLP, Neuron
 
 
@@ -132,3 +133,20 @@ def test_a_failed_group_replaces_none_and_names_the_file_that_failed(tmp_path: P
     assert str(info.value).startswith(f"cannot write {b}: ")
     assert (a.read_text(), b.read_text()) == ("old a", "old b")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+
+
+def test_ctrl_c_during_the_renames_is_held_until_every_file_is_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = atomic_write(tmp_path / "a.txt", "old a"), atomic_write(tmp_path / "b.txt", "old b")
+    real_replace = os.replace
+
+    def replace_then_ctrl_c(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+        real_replace(source, target)
+        os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, right after the first rename
+
+    monkeypatch.setattr(os, "replace", replace_then_ctrl_c)
+    with pytest.raises(InterruptedAfterWriting), atomic_paths(a, b) as (new_a, new_b):
+        new_a.write_text("new a")
+        new_b.write_text("new b")
+    assert (a.read_text(), b.read_text()) == ("new a", "new b")  # both, not one

@@ -30,7 +30,7 @@ import numpy as np
 from minigrad import checkpoint, data
 from minigrad.commands.text import plural, shown
 from minigrad.engine import Value
-from minigrad.files import WriteError, atomic_path, atomic_paths
+from minigrad.files import InterruptedAfterWriting, WriteError, atomic_path, atomic_paths
 from minigrad.losses import binary_cross_entropy, cross_entropy
 from minigrad.nn import MLP, Layer, Module, Neuron
 from minigrad.optim import SGD
@@ -414,8 +414,8 @@ def run(args: argparse.Namespace) -> int:
     stage = ["loading the data"]
     try:
         return _run(args, out, stage)
-    except KeyboardInterrupt:
-        if stage[0] == "written":
+    except KeyboardInterrupt as interrupt:
+        if stage[0] == "written" or isinstance(interrupt, InterruptedAfterWriting):
             line = f"interrupted; the new model.json, loss.csv and loss.png are in {out}"
         else:
             line = f"interrupted while {stage[0]}; nothing was written: {out} keeps its previous files"

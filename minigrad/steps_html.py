@@ -24,7 +24,6 @@ import itertools
 import json
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -34,11 +33,10 @@ import graphviz
 from minigrad.drawing.render import to_svg
 from minigrad.drawing.steps_style import draw_step
 from minigrad.engine import Value
+from minigrad.files import atomic_write
 from minigrad.steps_frames import Steps, steps
 
-__all__ = [
-    "PAGE_NODE_LIMIT",
-    "inline_svg", "page", "save_html", "to_html", "write_atomically"]
+__all__ = ["PAGE_NODE_LIMIT", "inline_svg", "page", "save_html", "to_html"]
 
 _counter = itertools.count(1)
 
@@ -296,33 +294,6 @@ def page(
 """
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``.
-
-    A failure at any point leaves the previous file as it was and no temporary file behind.
-
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     out = Path(tmp) / "page.html"
-    ...     write_atomically(out, "<p>hi</p>")
-    ...     out.read_text(), len(list(Path(tmp).iterdir()))
-    ('<p>hi</p>', 1)
-    """
-    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(name, 0o666 & ~umask)  # mkstemp's 0600 would hide the page from other users
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-
-
 def save_html(root: Value | Steps, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
     """Write the step-by-step page of ``root``'s graph (or of ``steps(root)``) to ``path``; returns the path.
 
@@ -339,5 +310,5 @@ def save_html(root: Value | Steps, path: str | os.PathLike[str], *, title: str |
     """
     frames = root if isinstance(root, Steps) else steps(root)
     out = Path(path)
-    write_atomically(out, to_html(frames, title=title))
+    atomic_write(out, to_html(frames, title=title))
     return out

@@ -26,7 +26,8 @@ from pathlib import Path
 
 from minigrad.drawing.graph import draw
 from minigrad.engine import Value
-from minigrad.steps_html import inline_svg, page, write_atomically
+from minigrad.files import atomic_write
+from minigrad.steps_html import inline_svg, page
 
 __all__ = ["Update", "descend", "save_training_html", "training_html"]
 
@@ -186,5 +187,5 @@ def save_training_html(
     't.html'
     """
     out = Path(path)
-    write_atomically(out, training_html(descend(loss_of, start, lr=lr, updates=updates), lr, title=title))
+    atomic_write(out, training_html(descend(loss_of, start, lr=lr, updates=updates), lr, title=title))
     return out

@@ -14,7 +14,8 @@ import pytest
 from minigrad import Value, draw, save_html, steps, to_svg
 from minigrad.drawing.steps_style import draw_step
 from minigrad.examples import canonical_J, logistic_neuron
-from minigrad.steps_html import to_html, write_atomically
+from minigrad.files import atomic_write
+from minigrad.steps_html import to_html
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -103,7 +104,7 @@ def test_a_failed_write_keeps_the_previous_file(tmp_path: Path) -> None:
     page = tmp_path / "J.html"
     page.write_text("the previous page", encoding="utf-8")
     with pytest.raises(UnicodeEncodeError):
-        write_atomically(page, "half written \ud800 and never finished")  # a lone surrogate cannot be encoded
+        atomic_write(page, "half written \ud800 and never finished")  # a lone surrogate cannot be encoded
     assert page.read_text(encoding="utf-8") == "the previous page"
     assert [p.name for p in tmp_path.iterdir()] == ["J.html"]  # no temporary file left behind
 

@@ -218,7 +218,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", action="store_true", help="also write the rule of each local derivative")
     parser.add_argument("--paths", metavar="NAME", help="highlight every path from NAME to the output")
     parser.add_argument("--no-grads", action="store_true", help="leave the gradients out of the boxes")
-    parser.add_argument("--tb", action="store_true", help="lay the graph out top to bottom")
+    parser.add_argument(
+        "--tb", action="store_true", help="lay the graph out top to bottom (default: left to right, unless too wide)"
+    )
     parser.add_argument(
         "--number-format",
         default=".4g",
@@ -329,7 +331,7 @@ def run(args: argparse.Namespace) -> int:
         graph = draw(
             root,
             show_grads=not args.no_grads,
-            rankdir="TB" if args.tb else "LR",
+            rankdir="TB" if args.tb else "auto",
             number_format=fmt,
             local_grads=args.local_grads or args.rules,
             rules=args.rules,

@@ -449,7 +449,7 @@ class Value:
 
         No recursion: graphs of millions of nodes are fine. Threads may call
         ``backward`` on graphs that share nodes: passes run one at a time. Interrupted
-        (Ctrl-C) before its last loop, a pass leaves every ``.grad`` as it was.
+        (Ctrl-C) or failing before its last loop, a pass leaves every ``.grad`` as it was.
 
         >>> x = Value(3.0)
         >>> y = x * x
@@ -465,12 +465,18 @@ class Value:
         seed = _as_float(grad)
         with _lock:
             order = topological_order(self)
-            earlier = _set_aside(order, create_graph)
+            earlier = _nonzero_grads(order)  # only reads: an interrupt here changes nothing
             try:
+                _set_aside(order, create_graph)
                 _backpropagate(order, seed, create_graph)
-            finally:  # add back what earlier passes left, also when interrupted
+            except BaseException:  # interrupted (Ctrl-C) or failed: every grad as it was
+                for node in order:
+                    node._grad = 0.0
                 for node, before in earlier:
-                    node._grad = node._grad + before
+                    node._grad = before
+                raise
+            for node, before in earlier:  # add back what earlier passes left
+                node._grad = node._grad + before
 
     def zero_grad(self) -> None:
         """Set ``.grad = 0.0`` on this node and every node it was computed from.
@@ -498,16 +504,16 @@ def _backpropagate(order: list[Value], seed: Grad, create_graph: bool) -> None:
             parent._grad += g * local
 
 
-def _set_aside(order: list[Value], create_graph: bool) -> list[tuple[Value, Grad]]:
-    """Set every grad in ``order`` to zero for a new pass; returns the nonzero ones it held."""
+def _nonzero_grads(order: list[Value]) -> list[tuple[Value, Grad]]:
+    """The nodes of ``order`` whose grad is not zero, with that grad (what earlier passes left)."""
+    return [(node, node._grad) for node in order if node._grad.__class__ is not float or node._grad != 0.0]
+
+
+def _set_aside(order: list[Value], create_graph: bool) -> None:
+    """Set every grad in ``order`` to zero for a new pass (:func:`_nonzero_grads` keeps what they held)."""
     zero = _ZERO if create_graph else 0.0
-    earlier = []
     for node in order:
-        before = node._grad
-        if before.__class__ is not float or before != 0.0:
-            earlier.append((node, before))
         node._grad = zero  # type: ignore[assignment]
-    return earlier
 
 
 class _Zero:

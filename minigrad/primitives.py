@@ -158,6 +158,9 @@ def primitive(
     function's name, ``symbol`` (the drawing's operation node) to the name, and
     ``arity`` to the rule's number of operands (``None``: any number). ``constant``:
     the index of an operand that is always a plain number (see :class:`Primitive`).
+    Declaring a name again (running a notebook cell twice) replaces the earlier
+    declaration in :data:`PRIMITIVES`; nodes made before keep theirs. The names of the
+    built-ins are taken.
 
     >>> from minigrad import Value, grad
     >>> @primitive(["σ(x)"])
@@ -176,8 +179,9 @@ def primitive(
 
     def declare(rule: Rule) -> Primitive:
         label = name or rule.__name__
-        if label in PRIMITIVES:
-            raise ValueError(f"a primitive named {label!r} exists already: {PRIMITIVES[label]!r}")
+        existing = PRIMITIVES.get(label)
+        if existing is not None and existing.rule.__module__ == __name__:
+            raise ValueError(f"{label!r} is a built-in primitive ({existing!r}): choose another name")
         n = arity
         if n == -1:
             n = rule.__code__.co_argcount - 1  # the operands after m

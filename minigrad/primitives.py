@@ -224,9 +224,11 @@ def NEG(m, x):
 @primitive(["y·x^(y−1)", "x^y·log x"], symbol="^", name="pow_xy")
 def POW_XY(m, x, y):
     out = m.pow(x, y)
-    # As PyTorch at a base of 0: ∂/∂x is 0 for y = 0 (the power y − |sign y| is y − 1, or 0 at y = 0, where
-    # 0 ** −1 would make it 0·∞), and ∂/∂y = x^y·log x is 0 (out·sign x is 0 there, and xlogy(0, ·) is 0).
-    return out, (y * m.pow_ieee(x, y - m.abs(m.sign(y))), m.xlogy(out * m.sign(x), x))
+    # As PyTorch at a base of 0: ∂/∂x is 0 at x = y = 0, where y·x^(y−1) would be 0·∞ (the power is
+    # y − 1 + at_origin, at_origin 1 there and 0 elsewhere), and ∂/∂y = x^y·log x is 0 at x = 0 (out·sign x
+    # is 0 there, and xlogy(0, ·) is 0).
+    at_origin = (1.0 - m.abs(m.sign(x))) * (1.0 - m.abs(m.sign(y)))
+    return out, (y * m.pow_ieee(x, y - 1.0 + at_origin), m.xlogy(out * m.sign(x), x))
 
 
 @primitive(["1"], symbol="Σ", arity=None, name="sum")

@@ -55,3 +55,8 @@ def test_pow_with_a_value_exponent_at_base_zero_differentiates_twice() -> None:
     """∂²(x^y)/∂y² = x^y·log²x is 0 at x = 0, as PyTorch's double backward gives; no log(0) error on the way."""
     assert grad(grad(lambda y: 0.0**y))(2.0) == 0.0
     assert grad(lambda x, y: x**y)(0.0, 0.0) == (0.0, 0.0)
+
+
+def test_pow_with_a_value_exponent_keeps_its_mixed_derivative_at_exponent_zero() -> None:
+    """Only the origin is masked: at y = 0 and x = 2, ∂²(x^y)/∂x∂y = x^(y−1)(1 + y·log x) = 1/2."""
+    assert minigrad.hessian(lambda x, y: x**y)(2.0, 0.0) == [[0.0, 0.5], [0.5, math.log(2.0) ** 2]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 import minigrad
-from minigrad import Value, topological_order
+from minigrad import Value, losses, topological_order
 
 
 @contextmanager
@@ -98,3 +99,53 @@ def test_failing_create_graph_pass_leaves_every_grad_as_it_was() -> None:
         assert grads(out) == before
     finally:
         minigrad.primitives.PRIMITIVES.pop("fails_on_values")
+
+
+# ------------------------------------------------------------------ the inf/nan rule
+
+
+def test_nan_and_inf_inputs_propagate_as_ieee_says() -> None:
+    assert math.isnan(Value(math.nan).relu().data)
+    assert Value(math.inf).exp().data == math.inf
+    assert Value(-math.inf).exp().data == 0.0
+    assert math.isnan((Value(math.inf) * 0.0).data)
+    assert math.isnan(minigrad.maximum(Value(math.nan), 1.0).data)
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        (lambda: Value(1e308) * 10, r"mul\(1e\+308, 10.0\) overflows"),
+        (lambda: Value(1e308) + Value(1e308), "add"),
+        (lambda: 10 * Value(1e308), "mul"),
+        (lambda: Value(711.0).cosh(), "cosh"),
+        (lambda: Value(-1e-300) / 1e-300 * 1e308 * 10, "mul"),
+        (lambda: minigrad.sum([Value(1e308), 1e308]), "sum"),
+    ],
+)
+def test_finite_operands_giving_a_non_finite_result_raise(expression: Any, message: str) -> None:
+    with pytest.raises(OverflowError, match=message):
+        expression()
+
+
+def test_logits_near_the_float_limit_give_a_finite_loss_and_gradient() -> None:
+    z = [Value(-1e308), Value(-1e308), Value(1e308)]
+    loss = losses.binary_cross_entropy_with_logits(z, [1, 1, 0])  # each term is 1e308: the sum overflows, the mean not
+    loss.backward()
+    assert loss.data == pytest.approx(1e308) and math.isfinite(loss.data)
+    assert [v.grad for v in z] == pytest.approx([-1 / 3, -1 / 3, 1 / 3])
+    single = Value(-1e308)
+    one = losses.binary_cross_entropy_with_logits(single, 1.0)
+    one.backward()
+    assert one.data == 1e308 and single.grad == -1.0
+
+
+def test_a_tiny_base_to_a_negative_power_has_pytorchs_derivative_and_no_invented_exponent() -> None:
+    """d/dx x^−0.5 at 1e-310 is −0.5·x^−1.5 = −∞, as PyTorch says; no error names an exponent not written."""
+    x = Value(1e-310)
+    y = x**-0.5
+    y.backward()
+    assert math.isfinite(y.data) and x.grad == -math.inf
+    with pytest.raises(OverflowError, match=r"1e-310 \*\* -2.0 overflows") as error:
+        Value(1e-310) ** -2
+    assert "-3.0" not in str(error.value)

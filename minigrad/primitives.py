@@ -39,6 +39,7 @@ from typing import Any
 __all__ = [
     "ABS",
     "ADD",
+    "BUILTINS",
     "COS",
     "COSH",
     "DIV",
@@ -139,6 +140,9 @@ class Primitive:
 PRIMITIVES: dict[str, Primitive] = {}
 """Every primitive by name, the built-ins and those declared with :func:`primitive`."""
 
+BUILTINS: frozenset[str] = frozenset()
+"""The names of the built-in primitives (set once they are declared, at the end of this module)."""
+
 
 def primitive(
     derivatives: Sequence[str],
@@ -179,9 +183,8 @@ def primitive(
 
     def declare(rule: Rule) -> Primitive:
         label = name or rule.__name__
-        existing = PRIMITIVES.get(label)
-        if existing is not None and existing.rule.__module__ == __name__:
-            raise ValueError(f"{label!r} is a built-in primitive ({existing!r}): choose another name")
+        if label in BUILTINS:
+            raise ValueError(f"{label!r} is a built-in primitive ({PRIMITIVES[label]!r}): choose another name")
         n = arity
         if n == -1:
             n = rule.__code__.co_argcount - 1  # the operands after m
@@ -343,3 +346,6 @@ def MINIMUM(m, x, y):
 def POW(m, x, c):
     # As PyTorch: ∂/∂x is 0 for c == 0, and ∞ at x == 0 for c < 1 (pow_ieee: 0 ** negative = ∞).
     return m.pow(x, c), (0.0 if c == 0.0 else c * m.pow_ieee(x, c - 1.0),)
+
+
+BUILTINS = frozenset(PRIMITIVES)

@@ -348,4 +348,16 @@ def POW(m, x, c):
     return m.pow(x, c), (0.0 if c == 0.0 else c * m.pow_ieee(x, c - 1.0),)
 
 
+def _pow_ieee(m, x, c):
+    return m.pow_ieee(x, c), (0.0 if c == 0.0 else c * m.pow_ieee(x, c - 1.0),)
+
+
+POW_IEEE = Primitive("pow", "^", 2, _pow_ieee, POW.derivatives, constant=1)
+"""``x ** c`` inside a derivative (of pow, sqrt) where it is infinite (``0 ** -0.5``, ``1e-310 ** -1.5``).
+
+Not a primitive of its own (not in :data:`PRIMITIVES`): the node that
+``backward(create_graph=True)`` makes there, so that the derivative of an infinite
+derivative is infinite too, as in PyTorch, rather than the 0 of a constant.
+"""
+
 BUILTINS = frozenset(PRIMITIVES)

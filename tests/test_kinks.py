@@ -60,3 +60,27 @@ def test_pow_with_a_value_exponent_at_base_zero_differentiates_twice() -> None:
 def test_pow_with_a_value_exponent_keeps_its_mixed_derivative_at_exponent_zero() -> None:
     """Only the origin is masked: at y = 0 and x = 2, ∂²(x^y)/∂x∂y = x^(y−1)(1 + y·log x) = 1/2."""
     assert minigrad.hessian(lambda x, y: x**y)(2.0, 0.0) == [[0.0, 0.5], [0.5, math.log(2.0) ** 2]]
+
+
+# (name, function of a Value, x, (f', f'', f''')) where the derivatives are infinite: PyTorch's float64 answers
+EDGES: list[tuple[str, Callable[[Value], Value], float, tuple[float, float, float]]] = [
+    ("x ** -0.5 at 1e-310", lambda x: x**-0.5, 1e-310, (-inf, inf, -inf)),
+    ("sqrt at 0", lambda x: x.sqrt(), 0.0, (inf, -inf, inf)),
+    ("x ** 0.5 at 0", lambda x: x**0.5, 0.0, (inf, -inf, inf)),
+    ("x ** 1.5 at 0", lambda x: x**1.5, 0.0, (0.0, inf, -inf)),
+]
+
+
+@pytest.mark.parametrize(("name", "f", "x", "expected"), EDGES, ids=[e[0] for e in EDGES])
+def test_infinite_derivatives_stay_infinite_to_third_order(
+    name: str, f: Callable[[Value], Value], x: float, expected: tuple[float, float, float]
+) -> None:
+    """The derivative of an infinite derivative is infinite (it was a constant's 0), with no overflow error."""
+    assert (grad(f)(x), grad(grad(f))(x), grad(grad(grad(f)))(x)) == expected
+    v = Value(x)
+    f(v).backward(create_graph=True)
+    first = v.grad
+    assert isinstance(first, Value) and first.data == expected[0]
+    v.grad = 0.0
+    first.backward()
+    assert v.grad == expected[1]

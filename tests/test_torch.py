@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_kinks import KINKS
+from test_kinks import EDGES, KINKS
 from test_random_graphs import BINARY, KINKED, UNARY, Step, recipes, replay
 
 from minigrad import Value, grad, hessian
@@ -111,3 +111,13 @@ def test_kink_conventions_are_pytorchs(name: str, f: Any, args: tuple[float, ...
     out = TORCH_KINKS.get(name, f)(*xs)
     got = torch.autograd.grad(out, xs, allow_unused=True)
     assert tuple(0.0 if g is None else g.item() for g in got) == expected
+
+
+@pytest.mark.parametrize(("name", "f", "x", "expected"), EDGES, ids=[e[0] for e in EDGES])
+def test_infinite_derivatives_are_pytorchs(name: str, f: Any, x: float, expected: tuple[float, float, float]) -> None:
+    (t,) = tensors([x])
+    g, got = f(t), []
+    for _ in range(3):
+        (g,) = torch.autograd.grad(g, [t], create_graph=True)
+        got.append(g.item())
+    assert tuple(got) == expected

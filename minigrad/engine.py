@@ -607,7 +607,9 @@ def apply(primitive: Primitive, *operands: Value | Number) -> Value | float:
         raise TypeError(f"operand {primitive.constant} of {primitive.name} is a constant: use a plain number")
     out, local_grads = primitive.rule(scalar, *data)
     parents, local_grads = _for_parents(primitive, kept, local_grads)
-    if not parents:
+    if not parents:  # plain numbers in, a plain number out: the same overflow rule as for a node
+        if out - out != 0.0:
+            _check_overflow(primitive, kept)
         return out  # type: ignore[no-any-return]
     return _node(primitive, out, kept, parents, local_grads)
 

@@ -110,6 +110,7 @@ def test_nan_and_inf_inputs_propagate_as_ieee_says() -> None:
     assert Value(-math.inf).exp().data == 0.0
     assert math.isnan((Value(math.inf) * 0.0).data)
     assert math.isnan(minigrad.maximum(Value(math.nan), 1.0).data)
+    assert minigrad.sum([math.inf, 1.0]) == math.inf and math.isnan(minigrad.dot([math.inf], [0.0]))
 
 
 @pytest.mark.parametrize(
@@ -121,6 +122,8 @@ def test_nan_and_inf_inputs_propagate_as_ieee_says() -> None:
         (lambda: Value(711.0).cosh(), "cosh"),
         (lambda: Value(-1e-300) / 1e-300 * 1e308 * 10, "mul"),
         (lambda: minigrad.sum([Value(1e308), 1e308]), "sum"),
+        (lambda: minigrad.sum([1e308, 1e308]), r"sum\(1e\+308, 1e\+308\)"),  # plain numbers: the same rule
+        (lambda: minigrad.dot([1e308], [10]), "dot"),
     ],
 )
 def test_finite_operands_giving_a_non_finite_result_raise(expression: Any, message: str) -> None:

@@ -182,11 +182,12 @@ def jvp(f: Callable[..., Any], primals: Sequence[Argument], tangents: Sequence[A
             tangent.update(zip(leaf, map(_as_float, cast(Sequence[Number], t)), strict=True))
         else:
             tangent[leaf] = _as_float(t)
+    seeded = set(tangent)
     out = _evaluate(f, leaves)
     if not isinstance(out, Value):
         return out, 0.0
     for node in topological_order(out):
-        if node.parents:
+        if node.parents and node not in seeded:  # a primal that is a computed Value keeps its given tangent
             pairs = zip(node.parents, node.local_grads, strict=True)
             tangent[node] = sum((cast(float, d) * tangent.get(p, 0.0) for p, d in pairs), 0.0)  # floats: made eagerly
     return out.data, tangent.get(out, 0.0)

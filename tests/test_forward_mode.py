@@ -92,3 +92,11 @@ def test_jvp_rejects_mismatched_tangents() -> None:
         jvp(lambda w: w[0] * w[1], ([1.0, 2.0],), ([1.0],))
     with pytest.raises(TypeError, match="str"):
         jvp(lambda x: x, (1.0,), ("1",))
+
+
+def test_a_primal_that_is_a_computed_value_keeps_its_tangent() -> None:
+    """jvp differentiates with respect to the primals as given, even a Value made from others (here 3a)."""
+    a = Value(2.0)
+    x = a * 3
+    assert jvp(lambda v: v * v, (x,), (1.0,)) == (36.0, 12.0)
+    assert jvp(lambda v, w: v * w, (x, a), (1.0, 0.0)) == (12.0, 2.0)

@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from numbers import Real
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 from minigrad import scalar
 from minigrad.primitives import (
@@ -71,7 +71,7 @@ _lock = threading.RLock()  # one backward pass at a time: threads that share nod
 def _as_float(x: object) -> float:
     """``x`` as a float if it is a real number, else a ``TypeError`` naming its type."""
     if x.__class__ is float:
-        return x  # type: ignore[return-value]
+        return x
     if isinstance(x, Real):
         return float(x)
     kind = type(x).__qualname__ if type(x).__module__ == "builtins" else f"{type(x).__module__}.{type(x).__qualname__}"
@@ -81,7 +81,7 @@ def _as_float(x: object) -> float:
 def _operand(x: object) -> float | None:
     """A plain-number operand as a float; ``None`` for anything that is not a real number."""
     if x.__class__ is float:
-        return x  # type: ignore[return-value]
+        return x
     if isinstance(x, Real):
         return float(x)
     return None
@@ -96,13 +96,15 @@ def _operator(primitive: Primitive) -> Callable[[Value, Any], Value]:
     rule = primitive.rule
 
     def method(self: Value, other: Any) -> Value:
+        operands: tuple[Value | float, ...]
+        parents: tuple[Value, ...]
         if other.__class__ is Value:
             data, local_grads = rule(scalar, self._data, other._data)
             operands = parents = (self, other)
         else:
             c = other if other.__class__ is float else _operand(other)
             if c is None:
-                return NotImplemented
+                return NotImplemented  # type: ignore[no-any-return]
             data, local_grads = rule(scalar, self._data, c)
             operands, parents, local_grads = (self, c), (self,), local_grads[:1]  # no gradient flows into a number
         if data - data != 0.0:  # inf or nan: allowed only from inf or nan
@@ -129,7 +131,7 @@ def _reflected(primitive: Primitive) -> Callable[[Value, Any], Value]:
     def method(self: Value, other: Any) -> Value:
         c = other if other.__class__ is float else _operand(other)
         if c is None:
-            return NotImplemented
+            return NotImplemented  # type: ignore[no-any-return]
         data, (_, local) = rule(scalar, c, self._data)
         return _node(primitive, data, (c, self), (self,), (local,))
 
@@ -195,7 +197,7 @@ class Value:
     local_grads: tuple[Grad, ...]
 
     def __init__(self, data: Number, label: str = "") -> None:
-        self.data = data  # type: ignore[assignment]
+        self.data = data
         self._grad = 0.0
         self.label = label
         self.primitive = None
@@ -227,7 +229,7 @@ class Value:
 
     @grad.setter
     def grad(self, grad: Grad | Number) -> None:
-        self._grad = grad if grad.__class__ is Value else _as_float(grad)  # type: ignore[assignment]
+        self._grad = grad if grad.__class__ is Value else _as_float(grad)
 
     @property
     def label(self) -> str:
@@ -411,28 +413,28 @@ class Value:
     # ------------------------------------------------------------- as a number
 
     def __float__(self) -> float:
-        return _read(self, "float", None, self._data)  # type: ignore[no-any-return]
+        return _read(self, "float", None, self._data)
 
     def __round__(self, ndigits: int | None = None) -> float:
-        return _read(self, "round", ndigits, round(self._data, ndigits))  # type: ignore[no-any-return]
+        return _read(self, "round", ndigits, round(self._data, ndigits))
 
     def __format__(self, spec: str) -> str:
-        return _read(self, "format", spec, format(self._data, spec))  # type: ignore[no-any-return]
+        return _read(self, "format", spec, format(self._data, spec))
 
     def __bool__(self) -> bool:
-        return _read(self, "bool", None, self._data != 0.0)  # type: ignore[no-any-return]
+        return _read(self, "bool", None, self._data != 0.0)
 
     def __lt__(self, other: Value | Number) -> bool:
-        return _read(self, "<", other, self._data < _data_of(other))  # type: ignore[no-any-return]
+        return _read(self, "<", other, self._data < _data_of(other))
 
     def __le__(self, other: Value | Number) -> bool:
-        return _read(self, "<=", other, self._data <= _data_of(other))  # type: ignore[no-any-return]
+        return _read(self, "<=", other, self._data <= _data_of(other))
 
     def __gt__(self, other: Value | Number) -> bool:
-        return _read(self, ">", other, self._data > _data_of(other))  # type: ignore[no-any-return]
+        return _read(self, ">", other, self._data > _data_of(other))
 
     def __ge__(self, other: Value | Number) -> bool:
-        return _read(self, ">=", other, self._data >= _data_of(other))  # type: ignore[no-any-return]
+        return _read(self, ">=", other, self._data >= _data_of(other))
 
     # No __eq__ or __hash__: those of object, identity, so Values are dict keys and set members.
 
@@ -449,7 +451,7 @@ class Value:
 
         No recursion: graphs of millions of nodes are fine. Threads may call
         ``backward`` on graphs that share nodes: passes run one at a time. Interrupted
-        (Ctrl-C) before its last loop, a pass leaves every ``.grad`` as it was.
+        (Ctrl-C) or failing before its last loop, a pass leaves every ``.grad`` as it was.
 
         >>> x = Value(3.0)
         >>> y = x * x
@@ -465,12 +467,18 @@ class Value:
         seed = _as_float(grad)
         with _lock:
             order = topological_order(self)
-            earlier = _set_aside(order, create_graph)
+            earlier = _nonzero_grads(order)  # only reads: an interrupt here changes nothing
             try:
+                _set_aside(order, create_graph)
                 _backpropagate(order, seed, create_graph)
-            finally:  # add back what earlier passes left, also when interrupted
+            except BaseException:  # interrupted (Ctrl-C) or failed: every grad as it was
+                for node in order:
+                    node._grad = 0.0
                 for node, before in earlier:
-                    node._grad = node._grad + before
+                    node._grad = before
+                raise
+            for node, before in earlier:  # add back what earlier passes left
+                node._grad = node._grad + before
 
     def zero_grad(self) -> None:
         """Set ``.grad = 0.0`` on this node and every node it was computed from.
@@ -498,16 +506,16 @@ def _backpropagate(order: list[Value], seed: Grad, create_graph: bool) -> None:
             parent._grad += g * local
 
 
-def _set_aside(order: list[Value], create_graph: bool) -> list[tuple[Value, Grad]]:
-    """Set every grad in ``order`` to zero for a new pass; returns the nonzero ones it held."""
+def _nonzero_grads(order: list[Value]) -> list[tuple[Value, Grad]]:
+    """The nodes of ``order`` whose grad is not zero, with that grad (what earlier passes left)."""
+    return [(node, node._grad) for node in order if node._grad.__class__ is not float or node._grad != 0.0]
+
+
+def _set_aside(order: list[Value], create_graph: bool) -> None:
+    """Set every grad in ``order`` to zero for a new pass (:func:`_nonzero_grads` keeps what they held)."""
     zero = _ZERO if create_graph else 0.0
-    earlier = []
     for node in order:
-        before = node._grad
-        if before.__class__ is not float or before != 0.0:
-            earlier.append((node, before))
         node._grad = zero  # type: ignore[assignment]
-    return earlier
 
 
 class _Zero:
@@ -594,12 +602,14 @@ def apply(primitive: Primitive, *operands: Value | Number) -> Value | float:
         count = len(operands)
         raise ValueError(f"{primitive.name} takes a positive number of operands in groups of {group}, got {count}")
     kept = tuple(x if x.__class__ is Value else _as_float(x) for x in operands)
-    data = [x._data if x.__class__ is Value else x for x in kept]  # type: ignore[union-attr]
+    data = [x._data if x.__class__ is Value else x for x in kept]
     if primitive.constant is not None and kept[primitive.constant].__class__ is Value:
         raise TypeError(f"operand {primitive.constant} of {primitive.name} is a constant: use a plain number")
     out, local_grads = primitive.rule(scalar, *data)
     parents, local_grads = _for_parents(primitive, kept, local_grads)
-    if not parents:
+    if not parents:  # plain numbers in, a plain number out: the same overflow rule as for a node
+        if out - out != 0.0:
+            _check_overflow(primitive, kept)
         return out  # type: ignore[no-any-return]
     return _node(primitive, out, kept, parents, local_grads)
 
@@ -690,15 +700,16 @@ def dot(xs: Iterable[Value | Number], ys: Iterable[Value | Number]) -> Value | f
 
 # ----------------------------------------------------------------- reading a Value as a number
 
+_T = TypeVar("_T")
 ReadWatcher: TypeAlias = Callable[[Value, str, object, object], None]
 _watchers: list[ReadWatcher] = []
 
 
 def _data_of(x: object) -> float:
-    return x._data if x.__class__ is Value else _as_float(x)  # type: ignore[attr-defined, no-any-return]
+    return x._data if x.__class__ is Value else _as_float(x)
 
 
-def _read(value: Value, how: str, other: object, result: object) -> object:
+def _read(value: Value, how: str, other: object, result: _T) -> _T:
     for watcher in _watchers:
         watcher(value, how, other, result)
     return result

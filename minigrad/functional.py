@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable, Sequence
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 from minigrad.engine import Grad, Number, Value, _as_float, gradients, topological_order
 
@@ -103,7 +103,9 @@ def value_and_grad(f: Callable[..., Any]) -> Callable[..., tuple[Any, Any]]:
         nested = any(isinstance(x, Value) for a in args for x in (a if is_sequence(a) else [a]))
         out = _evaluate(f, leaves)
         variables = _flat(leaves)
-        grads = gradients(out, variables, create_graph=nested) if isinstance(out, Value) else [0.0] * len(variables)
+        grads: list[Grad] = [0.0] * len(variables)
+        if isinstance(out, Value):
+            grads = gradients(out, variables, create_graph=nested)
         shaped = _shaped(leaves, grads)
         value = out if nested or not isinstance(out, Value) else out.data
         return value, shaped[0] if len(shaped) == 1 else tuple(shaped)
@@ -177,13 +179,15 @@ def jvp(f: Callable[..., Any], primals: Sequence[Argument], tangents: Sequence[A
         if isinstance(leaf, list):
             if not is_sequence(t) or len(t) != len(leaf):  # type: ignore[arg-type]
                 raise ValueError(f"jvp: a tangent must have the shape of its primal ({len(leaf)} numbers)")
-            tangent.update(zip(leaf, map(_as_float, t), strict=True))  # type: ignore[call-overload]
+            tangent.update(zip(leaf, map(_as_float, cast(Sequence[Number], t)), strict=True))
         else:
             tangent[leaf] = _as_float(t)
+    seeded = set(tangent)
     out = _evaluate(f, leaves)
     if not isinstance(out, Value):
         return out, 0.0
     for node in topological_order(out):
-        if node.parents:
-            tangent[node] = sum(d * tangent.get(p, 0.0) for p, d in zip(node.parents, node.local_grads, strict=True))
+        if node.parents and node not in seeded:  # a primal that is a computed Value keeps its given tangent
+            pairs = zip(node.parents, node.local_grads, strict=True)
+            tangent[node] = sum((cast(float, d) * tangent.get(p, 0.0) for p, d in pairs), 0.0)  # floats: made eagerly
     return out.data, tangent.get(out, 0.0)

@@ -36,6 +36,7 @@ from minigrad.primitives import (
     MAXIMUM,
     MINIMUM,
     POW,
+    POW_IEEE,
     POW_XY,
     RELU,
     SIGMOID,
@@ -238,15 +239,33 @@ def pow(x: Operand, y: Operand) -> Result:  # noqa: A001 - the name of the opera
 
 
 def pow_ieee(x: Operand, y: Operand) -> Result:
-    """``x ** y`` where a derivative needs it: ``inf`` (a constant) where the power is infinite.
+    """``x ** y`` where a derivative needs it: ``inf`` where the power is infinite, no error.
+
+    For a ``Value`` base and a number exponent that ``inf`` is a node (:data:`~minigrad.
+    primitives.POW_IEEE`), whose own derivative is infinite too, so that a second
+    derivative there is ``±inf`` as in PyTorch (``x ** -0.5`` at 1e-310, ``sqrt`` at 0);
+    with a ``Value`` exponent it is a constant.
 
     >>> pow_ieee(0.0, -0.5)
     inf
+    >>> node = pow_ieee(Value(0.0), -0.5)
+    >>> node.data, node.local_grads
+    (inf, (-inf,))
     """
     try:
         return pow(x, y)
     except (ZeroDivisionError, OverflowError):
+        if isinstance(x, Value) and not isinstance(y, Value):
+            return _infinite_power(x, float(y))
         return scalar.pow_ieee(_data(x), _data(y))
+
+
+def _infinite_power(x: Value, c: float) -> Value:
+    """The node ``x ** c`` holding its IEEE value ``±inf``: a leaf given its operation, past the overflow rule."""
+    data, local_grads = POW_IEEE.rule(scalar, x.data, c)
+    node = Value(data)
+    node.primitive, node.operands, node.parents, node.local_grads = POW_IEEE, (x, c), (x,), local_grads
+    return node
 
 
 def xlogy(x: Operand, y: Operand) -> Result:

@@ -68,7 +68,13 @@ def _pairs(prediction: object, target: object, name: str) -> list[tuple[object, 
 
 
 def _mean(terms: list[Value]) -> Value:
-    return terms[0] if len(terms) == 1 else sum_of(terms) / len(terms)  # type: ignore[operator]
+    """The mean of the terms; where their sum would overflow (terms near 1e308), the sum of the terms / n."""
+    if len(terms) == 1:
+        return terms[0]
+    try:
+        return sum_of(terms) / len(terms)  # type: ignore[operator]
+    except OverflowError:
+        return sum_of([t / len(terms) for t in terms])  # type: ignore[return-value]
 
 
 def _real(x: object, what: str) -> float:

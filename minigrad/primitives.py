@@ -39,6 +39,7 @@ from typing import Any
 __all__ = [
     "ABS",
     "ADD",
+    "BUILTINS",
     "COS",
     "COSH",
     "DIV",
@@ -139,6 +140,9 @@ class Primitive:
 PRIMITIVES: dict[str, Primitive] = {}
 """Every primitive by name, the built-ins and those declared with :func:`primitive`."""
 
+BUILTINS: frozenset[str] = frozenset()
+"""The names of the built-in primitives (set once they are declared, at the end of this module)."""
+
 
 def primitive(
     derivatives: Sequence[str],
@@ -158,6 +162,9 @@ def primitive(
     function's name, ``symbol`` (the drawing's operation node) to the name, and
     ``arity`` to the rule's number of operands (``None``: any number). ``constant``:
     the index of an operand that is always a plain number (see :class:`Primitive`).
+    Declaring a name again (running a notebook cell twice) replaces the earlier
+    declaration in :data:`PRIMITIVES`; nodes made before keep theirs. The names of the
+    built-ins are taken.
 
     >>> from minigrad import Value, grad
     >>> @primitive(["σ(x)"])
@@ -176,8 +183,8 @@ def primitive(
 
     def declare(rule: Rule) -> Primitive:
         label = name or rule.__name__
-        if label in PRIMITIVES:
-            raise ValueError(f"a primitive named {label!r} exists already: {PRIMITIVES[label]!r}")
+        if label in BUILTINS:
+            raise ValueError(f"{label!r} is a built-in primitive ({PRIMITIVES[label]!r}): choose another name")
         n = arity
         if n == -1:
             n = rule.__code__.co_argcount - 1  # the operands after m
@@ -220,7 +227,11 @@ def NEG(m, x):
 @primitive(["y·x^(y−1)", "x^y·log x"], symbol="^", name="pow_xy")
 def POW_XY(m, x, y):
     out = m.pow(x, y)
-    return out, (y * m.pow_ieee(x, y - 1.0), m.xlogy(out, x))  # ∂/∂y = x^y·log x; 0 where x^y = 0
+    # As PyTorch at a base of 0: ∂/∂x is 0 at x = y = 0, where y·x^(y−1) would be 0·∞ (the power is
+    # y − 1 + at_origin, at_origin 1 there and 0 elsewhere), and ∂/∂y = x^y·log x is 0 at x = 0 (out·sign x
+    # is 0 there, and xlogy(0, ·) is 0).
+    at_origin = (1.0 - m.abs(m.sign(x))) * (1.0 - m.abs(m.sign(y)))
+    return out, (y * m.pow_ieee(x, y - 1.0 + at_origin), m.xlogy(out * m.sign(x), x))
 
 
 @primitive(["1"], symbol="Σ", arity=None, name="sum")
@@ -335,3 +346,18 @@ def MINIMUM(m, x, y):
 def POW(m, x, c):
     # As PyTorch: ∂/∂x is 0 for c == 0, and ∞ at x == 0 for c < 1 (pow_ieee: 0 ** negative = ∞).
     return m.pow(x, c), (0.0 if c == 0.0 else c * m.pow_ieee(x, c - 1.0),)
+
+
+def _pow_ieee(m, x, c):
+    return m.pow_ieee(x, c), (0.0 if c == 0.0 else c * m.pow_ieee(x, c - 1.0),)
+
+
+POW_IEEE = Primitive("pow", "^", 2, _pow_ieee, POW.derivatives, constant=1)
+"""``x ** c`` inside a derivative (of pow, sqrt) where it is infinite (``0 ** -0.5``, ``1e-310 ** -1.5``).
+
+Not a primitive of its own (not in :data:`PRIMITIVES`): the node that
+``backward(create_graph=True)`` makes there, so that the derivative of an infinite
+derivative is infinite too, as in PyTorch, rather than the 0 of a constant.
+"""
+
+BUILTINS = frozenset(PRIMITIVES)

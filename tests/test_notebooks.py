@@ -35,7 +35,8 @@ execute = _load_execute()
 
 def test_the_lessons_are_there():
     names = [p.name for p in PATHS]
-    for lesson in ("01_computation_graph.ipynb", "02_logistic_regression.ipynb", "03_real_data.ipynb"):
+    lessons = ("01_computation_graph.ipynb", "02_logistic_regression.ipynb", "03_real_data.ipynb")
+    for lesson in (*lessons, "05_beyond_the_gradient.ipynb"):
         assert lesson in names, f"{lesson} is missing from {NOTEBOOKS}"
 
 

@@ -31,6 +31,7 @@ from minigrad import checkpoint, data
 from minigrad.commands.text import plural, shown
 from minigrad.engine import Value
 from minigrad.files import InterruptedAfterWriting, WriteError, atomic_path, atomic_paths
+from minigrad.fonts import with_hangul_fallback
 from minigrad.losses import binary_cross_entropy, cross_entropy
 from minigrad.nn import MLP, Layer, Module, Neuron
 from minigrad.optim import SGD
@@ -319,6 +320,7 @@ def _model(
     return Layer(nin, classes, "linear", seed=seed), cross_entropy, "softmax cross-entropy"
 
 
+@with_hangul_fallback  # a Korean title shows Hangul, not boxes
 def loss_figure(losses: list[float], steps_per_epoch: int, title: str) -> Any:
     """A Matplotlib figure (Agg backend) of the loss of every step, and each epoch's mean.
 

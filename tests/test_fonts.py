@@ -1,0 +1,89 @@
+"""Korean text in plots renders with real glyphs: the bundled font has them and matplotlib uses it.
+
+Checked from the font file itself (its cmap, read with fontTools) and from matplotlib's own
+verdict: when no font in its list has a character, Agg draws an empty box and warns
+"Glyph ... missing from font(s)". Without the fallback it does (DejaVu Sans has no Hangul),
+so these tests would fail if the font stopped being found or used.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import matplotlib
+import nbformat
+import pytest
+from fontTools.ttLib import TTFont
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from minigrad.commands.train import plot_losses
+from minigrad.fonts import HANGUL_FAMILY, HANGUL_FONT, add_hangul_fallback, hangul_rc, register_hangul_font
+
+KOREAN_NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks" / "ko").glob("*.ipynb"))
+HANGUL = re.compile(r"[\u1100-\u11ff\u3131-\u318e\uac00-\ud7a3]")
+TITLE = "AND에 대한 경사 하강법: 손실 함수 L, 기울기 dL/dw"
+
+
+def _missing_glyph_warnings(title: str) -> list[str]:
+    """Draw a figure titled ``title`` with Agg and return matplotlib's missing-glyph warnings."""
+    fig = Figure(figsize=(4, 2))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [1, 0])
+    ax.set(title=title, xlabel="단계", ylabel="비용 J")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.canvas.draw()
+    return [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+
+def test_matplotlib_finds_the_bundled_font_by_its_family_name() -> None:
+    register_hangul_font()
+    found = font_manager.findfont(font_manager.FontProperties(family=HANGUL_FAMILY), fallback_to_default=False)
+    assert Path(found) == HANGUL_FONT
+
+
+def test_the_bundled_font_has_every_hangul_syllable_and_jamo() -> None:
+    cmap = TTFont(HANGUL_FONT).getBestCmap()
+    for first, last in ((0xAC00, 0xD7A3), (0x3131, 0x318E), (0x1100, 0x11FF)):
+        missing = [hex(c) for c in range(first, last + 1) if c not in cmap and chr(c).isprintable()]
+        assert not missing, f"{HANGUL_FONT.name} lacks {missing[:5]}..."
+
+
+@pytest.mark.parametrize("path", KOREAN_NOTEBOOKS, ids=[p.stem for p in KOREAN_NOTEBOOKS])
+def test_the_bundled_font_has_every_hangul_character_the_korean_notebooks_draw(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    used = {ch for cell in nb.cells if cell.cell_type == "code" for ch in HANGUL.findall(cell.source)}
+    assert used, f"{path.name} has no Hangul in its code (printed sentences and plot titles are translated)"
+    cmap = TTFont(HANGUL_FONT).getBestCmap()
+    assert not sorted(ch for ch in used if ord(ch) not in cmap)
+
+
+def test_without_the_fallback_hangul_is_drawn_as_boxes() -> None:
+    with matplotlib.rc_context({"font.family": ["sans-serif"]}):
+        assert _missing_glyph_warnings(TITLE), "matplotlib's default font unexpectedly has Hangul"
+
+
+def test_with_the_fallback_hangul_is_drawn_with_real_glyphs() -> None:
+    with matplotlib.rc_context({"font.family": ["sans-serif"]}):
+        add_hangul_fallback()
+        assert matplotlib.rcParams["font.family"] == ["sans-serif", HANGUL_FAMILY]
+        assert _missing_glyph_warnings(TITLE) == []
+
+
+def test_latin_text_keeps_matplotlibs_usual_font() -> None:
+    with matplotlib.rc_context(hangul_rc(["sans-serif"])):
+        first = font_manager.findfont(font_manager.FontProperties())
+    assert Path(first).name == "DejaVuSans.ttf"
+
+
+def test_minigrad_train_loss_plot_draws_a_korean_title(tmp_path: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph would raise here
+        path = plot_losses([0.7, 0.5, 0.4, 0.35], 2, tmp_path / "loss.png", "손실 곡선")
+    assert path.read_bytes()[:4] == b"\x89PNG"
+    assert HANGUL_FAMILY not in matplotlib.rcParams["font.family"]  # the global settings were left alone

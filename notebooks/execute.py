@@ -1,7 +1,11 @@
 """Run the notebooks top to bottom and save them with their outputs.
 
-    python notebooks/execute.py                       # every notebooks/*.ipynb, in place
+    python notebooks/execute.py                       # every lesson, translations too, in place
     python notebooks/execute.py notebooks/02_*.ipynb  # some of them
+    python notebooks/execute.py notebooks/ko/*.ipynb  # one translation
+
+The lessons are ``notebooks/*.ipynb``; translations are ``notebooks/<language>/*.ipynb``
+(see ``notebooks/translation.py``) and run the same way, in their own folder.
 
 Each notebook runs in a fresh ``python3`` kernel (the Python running this script), with
 the notebooks folder as its working directory, matplotlib's inline backend and a fixed
@@ -40,6 +44,11 @@ LANGUAGE_INFO = {
     "nbconvert_exporter": "python",
     "pygments_lexer": "ipython3",
 }
+
+
+def all_notebooks() -> list[Path]:
+    """The lessons (``notebooks/*.ipynb``), then their translations (``notebooks/<language>/*.ipynb``)."""
+    return sorted(HERE.glob("*.ipynb")) + sorted(HERE.glob("*/*.ipynb"))
 
 
 def kernel_env() -> dict[str, str]:
@@ -100,10 +109,10 @@ def strip_volatile(nb: nbformat.NotebookNode) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Execute the notebooks named in ``argv`` (default: all) and save them; 1 if any failed, else 0."""
     parser = argparse.ArgumentParser(description="Execute notebooks in place and save their outputs.")
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebooks/*.ipynb")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebooks/*.ipynb and */*.ipynb")
     parser.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell (default %(default)s)")
     args = parser.parse_args(argv)
-    paths = args.notebooks or sorted(HERE.glob("*.ipynb"))
+    paths = args.notebooks or all_notebooks()
     failed = 0
     for path in paths:
         nb = nbformat.read(path, as_version=4)

@@ -9,6 +9,7 @@ f-string only the text between the ``{...}`` fields may differ.
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import nbformat
@@ -139,3 +140,35 @@ def test_sync_script_reports_in_step_and_exit_status(capsys: pytest.CaptureFixtu
 def test_cells_that_are_not_python_are_compared_as_text() -> None:
     assert translation.skeleton("%timeit f(3)").shape == "%timeit f(3)"
     assert translation.skeleton("%timeit f(3)") != translation.skeleton("%timeit f(4)")
+
+
+README = NOTEBOOKS.parent / "README.md"
+TRANSLATED_READMES = sorted(NOTEBOOKS.parent.glob("README.*.md"))
+COMMENT = re.compile(r"\s+#\s.*$")  # a comment after code on a doctest line: translated like the notebooks' comments
+
+
+def _code_blocks(text: str) -> list[str]:
+    """Fenced blocks and 4-space indented command blocks, in order, doctest comments removed."""
+    blocks: list[str] = []
+    for fenced, indented in re.findall(r"^```[^\n]*\n(.*?)^```|((?:^    \S[^\n]*\n)+)", text, re.MULTILINE | re.DOTALL):
+        block = fenced or indented
+        lines = [COMMENT.sub("", line) if line.startswith((">>> ", "... ")) else line for line in block.splitlines()]
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def _heading_levels(text: str) -> list[str]:
+    return re.findall(r"^(#+) ", re.sub(r"^```.*?^```", "", text, flags=re.MULTILINE | re.DOTALL), re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", TRANSLATED_READMES, ids=[p.name for p in TRANSLATED_READMES])
+def test_translated_readme_has_the_english_code_and_sections(path: Path) -> None:
+    """Same code blocks and commands in the same order (comments aside), and the same outline of headings."""
+    english, translated = README.read_text(encoding="utf-8"), path.read_text(encoding="utf-8")
+    assert f"]({path.name})" in english, f"README.md does not link to {path.name}"
+    assert "](README.md)" in translated, f"{path.name} does not link to README.md"
+    e_blocks, t_blocks = _code_blocks(english), _code_blocks(translated)
+    for number, (e, t) in enumerate(zip(e_blocks, t_blocks, strict=False), start=1):
+        assert e == t, f"code block {number} of {path.name} differs from README.md's:\n{t}\n--- English:\n{e}"
+    assert len(e_blocks) == len(t_blocks), f"README.md has {len(e_blocks)} code blocks, {path.name} {len(t_blocks)}"
+    assert _heading_levels(english) == _heading_levels(translated), "the headings are not parallel to README.md's"

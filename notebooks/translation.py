@@ -112,8 +112,9 @@ def compare(english_path: Path, translated_path: Path, language: str) -> list[st
 
     Cells are numbered as a notebook front end shows them, from 1, counting markdown.
     """
+    name = f"{language}/{translated_path.name}"
     if not translated_path.exists():
-        return [f"{translated_path} is missing: translate {english_path} (copy it, then translate its text)"]
+        return [f"{name} is missing: translate {english_path.name} (copy it, then translate its text)"]
     english = code_cells(nbformat.read(english_path, as_version=4))
     translated = code_cells(nbformat.read(translated_path, as_version=4))
     e_shapes = [skeleton(s).shape for _, s in english]
@@ -133,7 +134,7 @@ def compare(english_path: Path, translated_path: Path, language: str) -> list[st
             for (ei, es), (ti, ts) in zip(english[e0:e1], translated[t0:t1], strict=True):
                 for e, t in untranslated_changes(es, ts, language):
                     problems.append(
-                        f"cell {ti + 1} of {translated_path.name} changes the string {e!r} (English cell {ei + 1}) "
+                        f"cell {ti + 1} of {name} changes the string {e!r} (English cell {ei + 1}) "
                         f"to {t!r}: only text in the translation's script may differ"
                     )
             continue
@@ -143,16 +144,16 @@ def compare(english_path: Path, translated_path: Path, language: str) -> list[st
                     es.splitlines(), ts.splitlines(), f"English cell {ei + 1}", f"translated cell {ti + 1}", lineterm=""
                 )
                 problems.append(
-                    f"cell {ti + 1} of {translated_path.name} runs different code from English cell {ei + 1}:\n"
+                    f"cell {ti + 1} of {name} runs different code from English cell {ei + 1}:\n"
                     + _indent("\n".join(diff))
                 )
             continue
         for ei, es in english[e0:e1]:
             problems.append(
-                f"English cell {ei + 1} is missing from {translated_path.name}; add it {where(t0)}:\n" + _indent(es)
+                f"English cell {ei + 1} is missing from {name}; add it {where(t0)}:\n" + _indent(es)
             )
         for ti, _ in translated[t0:t1]:
-            problems.append(f"cell {ti + 1} of {translated_path.name} has no English counterpart: remove it")
+            problems.append(f"cell {ti + 1} of {name} has no English counterpart: remove it")
     return problems
 
 

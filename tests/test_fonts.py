@@ -87,3 +87,13 @@ def test_minigrad_train_loss_plot_draws_a_korean_title(tmp_path: Path) -> None:
         path = plot_losses([0.7, 0.5, 0.4, 0.35], 2, tmp_path / "loss.png", "손실 곡선")
     assert path.read_bytes()[:4] == b"\x89PNG"
     assert HANGUL_FAMILY not in matplotlib.rcParams["font.family"]  # the global settings were left alone
+
+
+def test_a_drawing_keeps_korean_labels_as_text_for_the_viewer_to_render() -> None:
+    """SVG drawings carry Hangul as text: the browser or notebook draws it with the system's Hangul font."""
+    from minigrad import Value, to_svg
+
+    loss = Value(0.5, "손실") * Value(2.0, "가중치")
+    loss.label = "비용 J"
+    svg = to_svg(loss)
+    assert "손실" in svg and "가중치" in svg and "비용 J" in svg

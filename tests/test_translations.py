@@ -118,9 +118,9 @@ def test_missing_and_extra_cells_are_reported_with_where_they_go(tmp_path: Path)
         ("code", "print('extra')"),
     )
     missing, extra = translation.compare(english, korean, "ko")
-    assert missing.startswith("English cell 3 is missing from ko.ipynb; add it before its cell 4:")
+    assert missing.startswith("English cell 3 is missing from ko/ko.ipynb; add it before its cell 4:")
     assert "print(\"step\", step)" in missing
-    assert extra == "cell 5 of ko.ipynb has no English counterpart: remove it"
+    assert extra == "cell 5 of ko/ko.ipynb has no English counterpart: remove it"
 
 
 def test_a_missing_translation_is_reported(tmp_path: Path) -> None:

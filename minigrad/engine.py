@@ -194,7 +194,7 @@ class Value:
     primitive: Primitive | None
     operands: tuple[Value | float, ...]
     parents: tuple[Value, ...]
-    local_grads: tuple[Grad, ...]
+    local_grads: tuple[float, ...]
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = data

@@ -189,5 +189,5 @@ def jvp(f: Callable[..., Any], primals: Sequence[Argument], tangents: Sequence[A
     for node in topological_order(out):
         if node.parents and node not in seeded:  # a primal that is a computed Value keeps its given tangent
             pairs = zip(node.parents, node.local_grads, strict=True)
-            tangent[node] = sum((cast(float, d) * tangent.get(p, 0.0) for p, d in pairs), 0.0)  # floats: made eagerly
+            tangent[node] = sum((d * tangent.get(p, 0.0) for p, d in pairs), 0.0)
     return out.data, tangent.get(out, 0.0)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from numbers import Real
-from typing import TypeAlias
+from typing import TypeAlias, cast
 
 from minigrad.engine import Number, Value, sum_of
 from minigrad.functional import as_integer, is_sequence
@@ -72,7 +72,7 @@ def _mean(terms: list[Value]) -> Value:
     if len(terms) == 1:
         return terms[0]
     try:
-        return sum_of(terms) / len(terms)  # type: ignore[operator]
+        return cast(Value, sum_of(terms)) / len(terms)
     except OverflowError:
         return sum_of([t / len(terms) for t in terms])  # type: ignore[return-value]
 

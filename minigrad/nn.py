@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
 from minigrad.engine import Number, Value, dot
@@ -93,7 +93,7 @@ def _check_size(n: object, what: str) -> int:
 def _check_activation(activation: object) -> str:
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
-    return activation  # type: ignore[return-value]
+    return str(activation)
 
 
 def init_bound(nin: int, activation: str) -> float:
@@ -318,7 +318,7 @@ def _prefix_labels(module: Module, prefix: str) -> None:
         p.label = prefix + p.label
 
 
-_TYPES: dict[str, type[Module]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
+_TYPES: dict[str, Callable[..., Module]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
 
 
 def from_config(config: dict[str, Any], *, seed: Seed = 0) -> Module:

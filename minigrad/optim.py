@@ -60,11 +60,12 @@ class SGD:
         """Move every parameter one step against its gradient."""
         lr, momentum, velocity = self.lr, self.momentum, self.velocity
         for i, p in enumerate(self.params):
+            grad = float(p.grad)  # a Value after backward(create_graph=True): its number
             if momentum:
-                velocity[i] = momentum * velocity[i] + p.grad
+                velocity[i] = momentum * velocity[i] + grad
                 p.data -= lr * velocity[i]
             else:
-                p.data -= lr * p.grad
+                p.data -= lr * grad
 
     def zero_grad(self) -> None:
         """Set ``.grad = 0.0`` on every parameter."""

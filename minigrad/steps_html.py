@@ -145,9 +145,9 @@ def inline_svg(drawing: graphviz.Digraph) -> str:
 
 def _rows(frames: Steps, number_format: str) -> list[dict[str, object]]:
     """Per frame: its phase, caption and one row per node (data, grad, state, whether current)."""
-    out = []
+    out: list[dict[str, object]] = []
     for frame in frames:
-        rows = []
+        rows: list[object] = []
         for node in _table_nodes(frames):
             data = format(node.data + 0.0, number_format) if node in frame.computed else "?"
             grad = format(frame.grads[node] + 0.0, number_format) if node in frame.grads else "?"

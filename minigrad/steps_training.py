@@ -78,7 +78,7 @@ def descend(
         if not loss.label:
             loss.label = "L"
         loss.backward()
-        grads = {leaf.label: leaf.grad for leaf in leaves}
+        grads = {leaf.label: float(leaf.grad) for leaf in leaves}
         out.append(Update(index, dict(values), grads, loss.data, loss))
         values = {name: value - lr * grads[name] for name, value in values.items()}
     return out
@@ -150,11 +150,12 @@ def training_html(updates: Sequence[Update], lr: float, *, title: str | None = N
     losses = [u.loss for u in updates]
     last = len(updates) - 1
     names = list(updates[0].values)
-    panels, frames = [], []
+    panels: list[str] = []
+    frames: list[dict[str, object]] = []
     for u in updates:
         graph = inline_svg(draw(u.graph, number_format=".4g"))
         panels.append(f'<div>{_loss_curve(losses, u.index)}</div><div class="mg-wide">{graph}</div>')
-        rows = [[f"{u.values[n]:.6g}", f"{u.grads[n]:.6g}", "final", False] for n in names]
+        rows: list[list[object]] = [[f"{u.values[n]:.6g}", f"{u.grads[n]:.6g}", "final", False] for n in names]
         rows.append([f"{u.loss:.6g}", "1", "final", False])
         frames.append({"phase": "update", "caption": _caption(u, lr, last), "rows": rows})
     loss_name = updates[0].graph.label

@@ -46,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"J = 3 * (a + b*c) with a={shown(args.a)}, b={shown(args.b)}, c={shown(args.c)}")
         print("forward:   u = b*c = {}   v = a + u = {}   J = 3*v = {}".format(*(shown(nodes[k].data) for k in "uvJ")))
-        print("backward:  " + "   ".join(f"dJ/d{k} = {shown(nodes[k].grad)}" for k in ("J", "v", "u", "a", "b", "c")))
+        grads = (f"dJ/d{k} = {shown(float(nodes[k].grad))}" for k in ("J", "v", "u", "a", "b", "c"))
+        print("backward:  " + "   ".join(grads))
         if svg is not None:
             print(f"drawing:   {svg.resolve()}")
     return 0

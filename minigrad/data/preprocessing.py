@@ -77,7 +77,8 @@ class Standardizer:
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != len(self.mean):
             raise ValueError(f"expected examples of {len(self.mean)} features, got shape {X.shape}")
-        return (X - self.mean) / self.scale
+        standardized: np.ndarray = (X - self.mean) / self.scale
+        return standardized
 
     def fit_transform(self, X: np.ndarray) -> np.ndarray:
         """``fit(X)`` then ``transform(X)``."""

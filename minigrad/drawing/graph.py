@@ -56,7 +56,7 @@ class Drawing(graphviz.Digraph):
     (b'<?xml', '<?xml')
     """
 
-    def pipe(  # type: ignore[override]
+    def pipe(
         self,
         format: str | None = None,  # noqa: A002 - graphviz's name
         renderer: str | None = None,
@@ -166,10 +166,10 @@ def _display_names(order: list[Value]) -> dict[int, str]:
         seen[name] = seen.get(name, 0) + 1
     numbered: dict[str, int] = {}
     for node in order:
-        name = names.get(id(node))
-        if name is not None and seen[name] > 1:
-            numbered[name] = numbered.get(name, 0) + 1
-            names[id(node)] = f"{name}#{numbered[name]}"
+        label = names.get(id(node))
+        if label is not None and seen[label] > 1:
+            numbered[label] = numbered.get(label, 0) + 1
+            names[id(node)] = f"{label}#{numbered[label]}"
     return names
 
 
@@ -205,7 +205,7 @@ def _value_label(
     cells = [_td(name, _VALUE_SIZE, 6, bold=True, fill=fill)] if name else []
     cells.append(_td(f"data {_number(node.data, number_format)}", _VALUE_SIZE, 6, fill=fill))
     if show_grads:
-        cells.append(_td(f"grad {_number(node.grad, number_format)}", _VALUE_SIZE, 6, fill=fill))
+        cells.append(_td(f"grad {_number(float(node.grad), number_format)}", _VALUE_SIZE, 6, fill=fill))
     colour = f' color="{border}"' if border else ""
     table = f'<table border="0" cellborder="1" cellspacing="0" cellpadding="5"{colour}>'
     return f"<{table}<tr>{''.join(cells)}</tr></table>>"
@@ -259,7 +259,7 @@ def _auto_rankdir(order: list[Value], show_grads: bool, number_format: str, loca
     for node in order:
         texts = [printable(node.label), f"data {_number(node.data, number_format)}"]
         if show_grads:
-            texts.append(f"grad {_number(node.grad, number_format)}")
+            texts.append(f"grad {_number(float(node.grad), number_format)}")
         box[id(node)] = sum(text_width(t, _VALUE_SIZE) + _BOX_PADDING for t in texts if t)
         depth[id(node)] = d = 1 + max((depth[id(p)] for p in node.parents), default=-1)
         if node.parents:
@@ -440,7 +440,7 @@ def draw(
                 operand_name, rule = _operand_rule(primitive, position)
                 rule = rule if rules else None
                 attrs["label"] = _edge_label(grads[k], rule, operand_name, number_format)
-            used_by = colours.get((id(node), k))
+            used_by = colours.get((id(node), k), [])
             if used_by:
                 attrs.update(color=":".join(used_by), penwidth="2")
             g.edge(ids[id(operand)], op, **attrs)
@@ -480,7 +480,7 @@ def _caption(
     if len(paths) > len(shown):
         lines.append((f"... and {len(paths) - len(shown)} more paths, in the sum below", "", False))
     total = sum(p.product for p in paths)
-    sums = f"sum = {_number(total, number_format)};   {wrt}.grad = {_number(start.grad, number_format)}"
+    sums = f"sum = {_number(total, number_format)};   {wrt}.grad = {_number(float(start.grad), number_format)}"
     lines.append((sums, "", False))
     rows = "".join(
         f"<tr>{_td(text, _VALUE_SIZE, 0, bold=bold, colour=colour)}</tr>" for text, colour, bold in lines

@@ -138,10 +138,10 @@ def find_renderer(search_path: str | None = None, script_dirs: Sequence[str] | N
 
 def _source(drawing: Value | graphviz.Digraph, options: dict[str, Any]) -> str:
     if isinstance(drawing, Value):
-        return draw(drawing, **options).source
+        return str(draw(drawing, **options).source)
     if options:
         raise TypeError(f"drawing options {sorted(options)} apply to a Value, not to an already drawn graph")
-    return drawing.source
+    return str(drawing.source)
 
 
 def render(

@@ -95,7 +95,7 @@ def add_hangul_fallback() -> None:
     """
     import matplotlib
 
-    matplotlib.rcParams.update(hangul_rc())
+    matplotlib.rcParams.update(hangul_rc())  # type: ignore[arg-type]
 
 
 def with_hangul_fallback(function: Callable[P, R]) -> Callable[P, R]:
@@ -115,7 +115,7 @@ def with_hangul_fallback(function: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         import matplotlib
 
-        with matplotlib.rc_context(hangul_rc()):
+        with matplotlib.rc_context(hangul_rc()):  # type: ignore[arg-type]
             return function(*args, **kwargs)
 
     return wrapper

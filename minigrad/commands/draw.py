@@ -30,7 +30,7 @@ from minigrad.commands.text import count, plural, shown
 from minigrad.drawing import DEFAULT_PATH_LIMIT, RendererNotFoundError, RenderError, TooManyPathsError, draw, render
 from minigrad.drawing.render import RENDER_TIMEOUT, RenderTimeoutError
 from minigrad.engine import Value, topological_order
-from minigrad.expression import ExpressionError, build
+from minigrad.expression import FUNCTIONS, ExpressionError, build
 from minigrad.files import atomic_write
 
 __all__ = [
@@ -180,6 +180,31 @@ def bound_twice(bindings: Iterable[tuple[str, float]]) -> str | None:
     return None
 
 
+def add_expression_arguments(parser: argparse.ArgumentParser) -> None:
+    """The expression, its leaves ``NAME=VALUE`` and ``--const``: what ``minigrad draw`` and ``minigrad step`` read.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_expression_arguments(parser)
+    >>> parser.parse_args(["a*y", "a=2", "-k", "y=1"]).const
+    [('y', 1.0)]
+    """
+    functions = " ".join(FUNCTIONS)
+    parser.add_argument(
+        "expression",
+        help=f"numbers, names, + - * / **, {functions}; name results with `u = b*c; J = 3*u`",
+    )
+    parser.add_argument("bindings", nargs="*", type=parse_binding, metavar="NAME=VALUE", help="the leaves, e.g. a=5")
+    parser.add_argument(
+        "-k",
+        "--const",
+        action="append",
+        type=parse_binding,
+        default=[],
+        metavar="NAME=VALUE",
+        help="a name for a plain number (drawn as a constant, no gradient), e.g. --const y=1",
+    )
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``minigrad draw``.
 
@@ -194,20 +219,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         '(an expression starting with "-" goes after "--", and every option before the "--": '
         'minigrad draw -o L.svg -- "-a" a=1)'
     )
-    parser.add_argument(
-        "expression",
-        help="numbers, names, + - * / **, exp log sigmoid tanh relu; name results with `u = b*c; J = 3*u`",
-    )
-    parser.add_argument("bindings", nargs="*", type=parse_binding, metavar="NAME=VALUE", help="the leaves, e.g. a=5")
-    parser.add_argument(
-        "-k",
-        "--const",
-        action="append",
-        type=parse_binding,
-        default=[],
-        metavar="NAME=VALUE",
-        help="a name for a plain number (drawn as a constant, no gradient), e.g. --const y=1",
-    )
+    add_expression_arguments(parser)
     parser.add_argument(
         "-o",
         "--output",

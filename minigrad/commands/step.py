@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from minigrad.commands.draw import bound_twice, parse_binding
+from minigrad.commands.draw import add_expression_arguments, bound_twice
 from minigrad.drawing import RendererNotFoundError, RenderError
 from minigrad.engine import Value
 from minigrad.expression import ExpressionError, build
@@ -45,20 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         'example: minigrad step "J = 3*(a + b*c)" a=5 b=3 c=2 -o J.html   '
         '(an expression starting with "-" goes after "--", every option before it)'
     )
-    parser.add_argument(
-        "expression",
-        help="numbers, names, + - * / **, exp log sigmoid tanh relu; name results with `u = b*c; J = 3*u`",
-    )
-    parser.add_argument("bindings", nargs="*", type=parse_binding, metavar="NAME=VALUE", help="the leaves, e.g. a=5")
-    parser.add_argument(
-        "-k",
-        "--const",
-        action="append",
-        type=parse_binding,
-        default=[],
-        metavar="NAME=VALUE",
-        help="a name for a plain number (drawn as a constant, no gradient), e.g. --const y=1",
-    )
+    add_expression_arguments(parser)
     parser.add_argument(
         "-o", "--output", type=Path, help="the HTML file to write; default: <output label or graph>.html here"
     )

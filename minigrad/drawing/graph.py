@@ -148,6 +148,33 @@ def _fmt(x: float, number_format: str) -> str:
     return escape(_number(x, number_format))
 
 
+def draw_constant(g: Drawing, op: str, position: int, value: float, text: str, greyed: bool = False) -> None:
+    """A plain-number operand: a small dashed box, its edge into the operation node ``op`` dashed too.
+
+    >>> from minigrad import Value
+    >>> g = Drawing()
+    >>> draw_constant(g, "v1_op", 0, 3.0, "3")
+    >>> "v1_op_c0" in g.source and "dashed" in g.source
+    True
+    """
+    constant = f"{op}_c{position}"
+    style = {"style": "rounded,dashed", "fontcolor": "#6b7280"} if greyed else {
+        "style": "rounded,filled,dashed", "fillcolor": "#f3f4f6"
+    }
+    g.node(
+        constant,
+        label=escape(text),
+        shape="box",
+        color="#9ca3af",
+        fontsize="10",
+        height="0.25",
+        width="0.3",
+        margin="0.04,0.02",
+        **style,
+    )
+    g.edge(constant, op, style="dashed", color="#9ca3af", arrowsize="0.5")
+
+
 def _display_names(order: list[Value]) -> dict[int, str]:
     """The name each labelled node shows (keyed by id): its label, numbered ``#1``, ``#2``… where several share it.
 
@@ -418,20 +445,7 @@ def draw(
         grads = node.local_grads
         for position, operand in enumerate(node.operands):
             if not isinstance(operand, Value):
-                constant = f"{op}_c{position}"
-                g.node(
-                    constant,
-                    label=_fmt(operand, number_format),
-                    shape="box",
-                    style="rounded,filled,dashed",
-                    fillcolor="#f3f4f6",
-                    color="#9ca3af",
-                    fontsize="10",
-                    height="0.25",
-                    width="0.3",
-                    margin="0.04,0.02",
-                )
-                g.edge(constant, op, style="dashed", color="#9ca3af", arrowsize="0.5")
+                draw_constant(g, op, position, operand, _number(operand, number_format))
                 continue
             k = parent_index
             parent_index += 1

@@ -23,7 +23,7 @@ import functools
 import math
 from html import escape
 
-from minigrad.drawing.graph import Drawing, _auto_rankdir, drawing_order
+from minigrad.drawing.graph import Drawing, _auto_rankdir, draw_constant, drawing_order
 from minigrad.drawing.text import FONT, printable, text_width
 from minigrad.engine import Value
 from minigrad.steps_frames import Contribution, Frame, Steps
@@ -224,20 +224,7 @@ def draw_step(
         k = 0
         for position, operand in enumerate(node.operands):
             if not isinstance(operand, Value):
-                constant = f"{op}_c{position}"
-                g.node(
-                    constant,
-                    label=_fmt(operand, number_format),
-                    shape="box",
-                    style="rounded,dashed",
-                    color="#9ca3af",
-                    fontcolor="#6b7280",
-                    fontsize="10",
-                    height="0.25",
-                    width="0.3",
-                    margin="0.04,0.02",
-                )
-                g.edge(constant, op, style="dashed", color="#9ca3af", arrowsize="0.5")
+                draw_constant(g, op, position, operand, _fmt(operand, number_format), greyed=True)
                 continue
             label, edge_colour = _edge_label(frames, step, node, k, number_format)
             width = _PEN_WIDTHS.get(edge_colour, "1")

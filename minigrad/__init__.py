@@ -36,11 +36,13 @@ from minigrad.primitives import Primitive, primitive
 from minigrad.seeding import manual_seed
 from minigrad.steps_frames import Steps, steps
 from minigrad.steps_html import save_html
+from minigrad.tracing import Program, trace
 
 __all__ = [
     "GradCheck",
     "GradientPath",
     "Primitive",
+    "Program",
     "Steps",
     "Value",
     "abs",
@@ -77,6 +79,7 @@ __all__ = [
     "tanh",
     "to_svg",
     "topological_order",
+    "trace",
     "value_and_grad",
 ]
 __version__ = "0.1.0"

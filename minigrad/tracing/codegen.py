@@ -1,0 +1,295 @@
+"""Straight-line Python from a tape: the forward pass, then the backward pass, one line per node and edge.
+
+Each node's line comes from its primitive's rule run on symbols (:mod:`minigrad.tracing.symbols`):
+the output becomes ``u = b * c``, and each local derivative an expression in those names.
+The backward lines do what :func:`minigrad.engine.backpropagate` does, in its order: a
+node's gradient times the local derivative, assigned to the parent's gradient the first
+time and added to it after that. Functions are those of :mod:`minigrad.scalar`, so the
+floats are those of the eager engine, bit for bit.
+
+>>> from minigrad.tracing.tape import record
+>>> def J(a, b, c):
+...     u = b * c; u.label = "u"
+...     v = a + u; v.label = "v"
+...     out = 3 * v; out.label = "J"
+...     return out
+>>> print(generate(record(J, (5.0, 3.0, 2.0), ())).source)
+def J(a, b, c):
+    u = b * c
+    v = a + u
+    J = 3.0 * v
+    _check(u, v, J)
+    # backward: dJ_dx is ∂J/∂x
+    dJ_dJ = 1.0
+    dJ_dv = 3.0 * dJ_dJ
+    dJ_da = dJ_dv
+    dJ_du = dJ_dv
+    dJ_db = c * dJ_du
+    dJ_dc = b * dJ_du
+    return J, (dJ_da, dJ_db, dJ_dc)
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from minigrad import scalar
+from minigrad.engine import Value, _for_parents
+from minigrad.primitives import NAMESPACE
+from minigrad.tracing.symbols import SYMBOLS, Expr, as_expr, constant_code
+from minigrad.tracing.tape import COMPARISONS, Guard, Tape
+
+__all__ = ["Compiled", "GuardFailed", "NotFinite", "generate"]
+
+
+class GuardFailed(Exception):
+    """Raised by generated code when an input takes another branch than the trace (carries the guard's index)."""
+
+
+class NotFinite(Exception):
+    """Raised by generated code when a value is inf or nan: the eager engine decides whether that is an error."""
+
+
+def _check(*values: float) -> None:
+    total = sum(values)
+    if total - total != 0.0:
+        raise NotFinite
+
+
+def _retrace(index: int) -> None:
+    raise GuardFailed(index)
+
+
+_GLOBALS: dict[str, Any] = {
+    **{name: getattr(scalar, name) for name in NAMESPACE},
+    "inf": math.inf,
+    "nan": math.nan,
+    "_check": _check,
+    "_retrace": _retrace,
+}
+RESERVED = frozenset(_GLOBALS) | {"captured", "out"}
+
+
+@dataclass
+class Compiled:
+    """A tape turned into code: the listing, and the two functions compiled from it.
+
+    ``forward(*args, captured)`` returns the value; ``value_and_grad(*args, captured)``
+    returns ``(value, grads, captured_grads)``: the gradients of the shared arguments
+    (a float, or a list for a sequence) and of the captured leaves.
+    """
+
+    tape: Tape
+    source: str
+    forward_source: str
+    forward: Callable[..., float]
+    value_and_grad: Callable[..., tuple[float, tuple[Any, ...], tuple[float, ...]]]
+    names: dict[Value, str]
+
+
+def _valid(name: str, used: set[str]) -> bool:
+    return (
+        name.isidentifier()
+        and not keyword.iskeyword(name)
+        and not name.startswith("_")
+        and name not in RESERVED
+        and name not in used
+    )
+
+
+def _names(tape: Tape, function: str) -> dict[Value, str]:
+    """A variable name for every node: the argument's name for a leaf, the label where it is a fresh identifier."""
+    used: set[str] = set()  # the function may share the output's name: inside, the variable shadows it
+    names: dict[Value, str] = {}
+    for name, leaf in zip(tape.names, tape.leaves, strict=True):
+        if isinstance(leaf, list):
+            for i, x in enumerate(leaf):
+                names[x] = f"{name}_{i}"
+        else:
+            names[leaf] = name
+        used.add(name)
+    used.update(names.values())
+    counter = 0
+    for node in tape.order:
+        if node in names:
+            continue
+        label = node.label
+        if label and _valid(label, used):
+            names[node] = label
+        else:
+            prefix = "t" if node.parents else "p"
+            while f"{prefix}{counter}" in used:
+                counter += 1
+            names[node] = f"{prefix}{counter}"
+            counter += 1
+        used.add(names[node])
+    return names
+
+
+def _guard_test(guard: Guard, names: dict[Value, str]) -> str:
+    """A condition that is true when the guard holds."""
+    x = names[guard.value]
+    if guard.how in COMPARISONS:
+        other = names[guard.other] if isinstance(guard.other, Value) else constant_code(guard.other)  # type: ignore[arg-type]
+        test = f"{x} {guard.how} {other}"
+        return test if guard.result else f"not ({test})"
+    if guard.how == "bool":
+        return f"{x} != 0.0" if guard.result else f"{x} == 0.0"
+    return f"{x} == {constant_code(guard.value.data)}"
+
+
+def _function_name(tape: Tape) -> str:
+    root = tape.root
+    label = root.label if isinstance(root, Value) else ""
+    if label and label.isidentifier() and not keyword.iskeyword(label) and not label.startswith("_"):
+        return label
+    return "f"
+
+
+def generate(tape: Tape) -> Compiled:
+    """The forward and backward code of ``tape``, compiled."""
+    function = _function_name(tape)
+    names = _names(tape, function)
+    shared = [i for i in range(len(tape.leaves)) if i not in tape.batched]
+    wanted = {x for i in shared for x in _flat(tape.leaves[i])} | set(tape.captured)
+    header = [f"def {function}({', '.join(tape.names)}{', captured' if tape.captured else ''}):"]
+    for name, leaf in zip(tape.names, tape.leaves, strict=True):
+        if isinstance(leaf, list):
+            header.append(f"    {', '.join(names[x] for x in leaf)}{',' if len(leaf) == 1 else ''} = {name}")
+    if tape.captured:
+        single = "," if len(tape.captured) == 1 else ""
+        header.append(f"    {', '.join(names[x] for x in tape.captured)}{single} = captured")
+
+    forward: list[str] = []
+    local_exprs: dict[Value, tuple[Expr, ...]] = {}
+    ready = _guard_positions(tape)
+    for k, node in enumerate(tape.order):
+        if node.parents:
+            operands = [Expr.name(names[x]) if isinstance(x, Value) else x for x in node.operands]
+            out, local_grads = node.primitive.rule(SYMBOLS, *operands)  # type: ignore[union-attr]
+            out = as_expr(out)
+            forward.append(f"    {names[node]} = {out.code()}")
+            if out.kind != "name":
+                out.bind(names[node])
+            parents_locals = _for_parents(node.primitive, node.operands, tuple(local_grads))  # type: ignore[arg-type]
+            local_exprs[node] = tuple(as_expr(d) for d in parents_locals[1])
+        for index in ready.get(k, []):
+            forward.append(f"    if not ({_guard_test(tape.guards[index], names)}): _retrace({index})")
+    computed = [names[n] for n in tape.order if n.parents]
+    if computed:
+        forward.append(f"    _check({', '.join(computed)})")
+
+    root = tape.root
+    value = names[root] if isinstance(root, Value) else constant_code(root)
+    forward_source = "\n".join([*header, *forward, f"    return {value}"])
+
+    backward, grad_names = _backward(tape, names, local_exprs, wanted, function)
+    shaped = []
+    for i in shared:
+        leaf = tape.leaves[i]
+        if isinstance(leaf, list):
+            shaped.append("[" + ", ".join(grad_names.get(x, "0.0") for x in leaf) + "]")
+        else:
+            shaped.append(grad_names.get(leaf, "0.0"))
+    grads = f"({', '.join(shaped)}{',' if len(shaped) == 1 else ''})"
+    returned = f"{value}, {grads}"
+    if tape.captured:
+        captured = ", ".join(grad_names.get(x, "0.0") for x in tape.captured)
+        returned += f", ({captured}{',' if len(tape.captured) == 1 else ''})"
+    source = "\n".join([*header, *forward, *backward, f"    return {returned}"])
+    return Compiled(
+        tape,
+        source,
+        forward_source,
+        _compile(forward_source, function),
+        _with_captured(_compile(source, function), bool(tape.captured)),
+        names,
+    )
+
+
+def _flat(leaf: Value | list[Value]) -> list[Value]:
+    return leaf if isinstance(leaf, list) else [leaf]
+
+
+def _guard_positions(tape: Tape) -> dict[int, list[int]]:
+    """Guard index lists by the position in ``order`` after which everything the guard reads is computed."""
+    position = {node: k for k, node in enumerate(tape.order)}
+    ready: dict[int, list[int]] = {}
+    for index, guard in enumerate(tape.guards):
+        k = position[guard.value]
+        if isinstance(guard.other, Value):
+            k = max(k, position[guard.other])
+        ready.setdefault(k, []).append(index)
+    return ready
+
+
+def _backward(
+    tape: Tape, names: dict[Value, str], local_exprs: dict[Value, tuple[Expr, ...]], wanted: set[Value], function: str
+) -> tuple[list[str], dict[Value, str]]:
+    """The backward lines, as :func:`minigrad.engine.backpropagate` computes (only edges that reach ``wanted``)."""
+    root = tape.root
+    if not isinstance(root, Value):
+        return [], {}
+    needs: set[Value] = set()
+    for node in tape.order:
+        if node in wanted or any(p in needs for p in node.parents):
+            needs.add(node)
+    if root not in needs:
+        return [], {}
+    r = names[root]
+    taken = set(names.values())
+    grad_names: dict[Value, str] = {}
+
+    def grad_name(node: Value) -> str:
+        if node not in grad_names:
+            name = f"d{r}_d{names[node]}"
+            while name in taken:
+                name += "_"
+            taken.add(name)
+            grad_names[node] = name
+        return grad_names[node]
+
+    lines = [f"    # backward: d{r}_dx is ∂{r}/∂x", f"    {grad_name(root)} = 1.0"]
+    reached = {root}
+    for node in reversed(tape.order):
+        if node not in reached or not node.parents:
+            continue
+        g = Expr.name(grad_names[node])
+        for parent, local in zip(node.parents, local_exprs[node], strict=True):
+            if parent not in needs:
+                continue
+            if local.kind == "const" and local.text == "1.0":
+                contribution = g
+            elif local.kind == "const" and local.text == "-1.0":
+                contribution = -g
+            else:
+                contribution = local * g
+            target = grad_name(parent)
+            if parent in reached:
+                lines.append(f"    {target} = {(Expr.name(target) + contribution).code()}")
+            else:
+                lines.append(f"    {target} = {contribution.code()}")
+                reached.add(parent)
+    return lines, grad_names
+
+
+def _compile(source: str, function: str) -> Callable[..., Any]:
+    namespace = dict(_GLOBALS)
+    exec(compile(source, f"<minigrad.trace {function}>", "exec"), namespace)  # noqa: S102 - our own generated code
+    return namespace[function]  # type: ignore[no-any-return]
+
+
+def _with_captured(fn: Callable[..., Any], has_captured: bool) -> Callable[..., Any]:
+    """``fn`` returning ``(value, grads, captured_grads)`` also when there is nothing captured."""
+    if has_captured:
+        return fn
+
+    def without(*args: Any) -> Any:
+        value, grads = fn(*args)
+        return value, grads, ()
+
+    return without

@@ -25,6 +25,7 @@ from minigrad.engine import Value
 from minigrad.functional import as_integer
 from minigrad.nn import Module
 from minigrad.optim import SGD
+from minigrad.tracing.fitting import TracedLoss
 
 __all__ = ["Loss", "accuracy", "batches", "fit", "predict"]
 
@@ -99,6 +100,7 @@ def fit(
     seed: int = 0,
     progress: bool | None = None,
     description: str = "training",
+    traced: bool = True,
 ) -> list[float]:
     """Train ``model`` by gradient descent; returns the loss of every step, in order.
 
@@ -111,6 +113,12 @@ def fit(
     ``inputs`` is a 2-D array or a list of examples, ``targets`` the matching labels.
     ``progress`` shows a ``tqdm`` bar: ``None`` (default) only when the output is a
     terminal, ``True`` always, ``False`` never.
+
+    ``traced=True`` (default): the step runs as a traced program over the whole batch at
+    once (:class:`minigrad.tracing.fitting.TracedLoss`) when the model and the loss trace,
+    giving the eager step's loss and gradients to rounding; any step that cannot (an
+    example taking another branch, an error to report, a loss that does not trace) runs
+    eagerly. ``traced=False``: every step builds its graph of ``Value`` s.
 
     >>> from minigrad.nn import Neuron, SGD, mse
     >>> n = Neuron(1, activation="linear", seed=0)
@@ -128,6 +136,7 @@ def fit(
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
     epochs = count
     rng = random.Random(seed) if shuffle else None
+    stepper = TracedLoss(model, loss, rows, labels) if traced and _is_table(rows) else None
     steps_per_epoch = len(batches(len(rows), batch_size, None))
     losses: list[float] = []
     disable = None if progress is None else not progress
@@ -135,14 +144,25 @@ def fit(
     with bar, _cyclic_gc_paused():
         for _ in range(epochs):
             for batch in batches(len(rows), batch_size, rng):
-                value = loss([model(rows[i]) for i in batch], [labels[i] for i in batch])
-                optimizer.zero_grad()
-                value.backward()
+                value = stepper.backward(batch) if stepper is not None else None
+                if value is None:
+                    root = loss([model(rows[i]) for i in batch], [labels[i] for i in batch])
+                    optimizer.zero_grad()
+                    root.backward()
+                    value = root.data
                 optimizer.step()
-                losses.append(value.data)
+                losses.append(value)
                 bar.update()
-                bar.set_postfix(loss=f"{value.data + 0.0:.4f}", refresh=False)  # + 0.0: a loss of -0.0 shows as 0
+                bar.set_postfix(loss=f"{value + 0.0:.4f}", refresh=False)  # + 0.0: a loss of -0.0 shows as 0
     return losses
+
+
+def _is_table(rows: list[Any]) -> bool:
+    """Whether every example is a list of plain numbers of the same length (what a traced step takes)."""
+    width = len(rows[0]) if isinstance(rows[0], list) else -1
+    return all(isinstance(r, list) and len(r) == width for r in rows) and all(
+        isinstance(x, (int, float)) and not isinstance(x, bool) for r in rows for x in r
+    )
 
 
 def predict(model: Module, inputs: Sequence[Sequence[float]] | Any) -> list[Any]:

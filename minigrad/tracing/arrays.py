@@ -39,11 +39,19 @@ from minigrad import scalar
 from minigrad.engine import Value, _check_overflow, _for_parents
 from minigrad.tracing.tape import COMPARISONS, Guard, Tape, leaves_for
 
-__all__ = ["ArrayMath", "GuardError", "is_batch", "namespace_of", "replay"]
+__all__ = ["ArrayMath", "GuardError", "Partial", "is_batch", "namespace_of", "replay", "row", "with_index"]
 
 
 class GuardError(RuntimeError):
     """An example takes another branch than the traced run did (a guard does not hold for it)."""
+
+
+class Partial(Exception):
+    """Some examples take another branch than the trace: ``holds`` says which ones follow it."""
+
+    def __init__(self, holds: np.ndarray) -> None:
+        super().__init__(f"{int(holds.sum())} of {holds.size} examples follow the trace")
+        self.holds = holds
 
 
 def namespace_of(*arrays: Any) -> Any:
@@ -212,13 +220,13 @@ def _quiet(xp: Any) -> Iterator[None]:
 
 
 def replay(
-    tape: Tape, args: Sequence[Any], want_grad: bool, mean: bool = False
-) -> tuple[float, tuple[Any, ...], tuple[float, ...]]:
-    """``(value, shared-argument gradients, captured-leaf gradients)`` of ``tape`` over a batch.
+    tape: Tape, args: Sequence[Any], want_grad: bool, positions: Sequence[int] | None = None
+) -> tuple[float, tuple[Any, ...], dict[Value, float]]:
+    """``(value, shared-argument gradients, captured-leaf gradients)`` of ``tape``, summed over a batch.
 
     ``args``: the batched arguments as arrays with one row per example, the others as in
-    the trace. The value is the sum over the batch (the mean with ``mean``), and so are
-    the gradients.
+    the trace. ``positions``: the examples' numbers in errors (default 0, 1, ...). When
+    some examples take another branch than the trace, :class:`Partial` says which follow it.
     """
     batched = [args[i] for i in tape.batched]
     xp = namespace_of(*[a for a in batched if hasattr(a, "shape")] or [np.zeros(0)])
@@ -253,23 +261,25 @@ def replay(
         raise ValueError("a batch of no examples has no value")
     for leaf in tape.captured:
         values[leaf] = leaf.data
+    where = list(range(m)) if positions is None else list(positions)
     with _quiet(xp):
         try:
-            result = _run(tape, values, xp, m, want_grad, mean)
+            result = _run(tape, values, xp, m, want_grad)
         except (ArithmeticError, ValueError):
             result = None
         if result is None:
-            _explain(tape, args, range(m), {}, None)
+            _explain(tape, args, range(m), where)
             raise AssertionError("the batch failed, but no example fails on its own")  # pragma: no cover
         value, grads, suspects, guard_failures = result
-        if suspects is not None or guard_failures:
-            bad = _indices(suspects, guard_failures, m)
-            _explain(tape, args, bad, guard_failures, suspects)
-        return _finish(tape, value, grads, m, mean)
+        if guard_failures:
+            raise Partial(~_mask(list(guard_failures.values()), m))
+        if suspects is not None:
+            _explain(tape, args, _mask([suspects], m).nonzero()[0].tolist(), where)
+        return _finish(tape, value, grads, m)
 
 
 def _run(
-    tape: Tape, values: dict[Value, Any], xp: Any, m: int, want_grad: bool, mean: bool
+    tape: Tape, values: dict[Value, Any], xp: Any, m: int, want_grad: bool
 ) -> tuple[Any, dict[Value, Any], Any, dict[int, Any]]:
     math_ = ArrayMath(xp)
     local: dict[Value, tuple[Any, ...]] = {}
@@ -328,36 +338,27 @@ def _guard_fails(guard: Guard, values: dict[Value, Any]) -> Any:
     return fails if bool(fails.any()) else False
 
 
-def _indices(suspects: Any, guard_failures: dict[int, Any], m: int) -> list[int]:
+def _mask(masks: list[Any], m: int) -> np.ndarray:
+    """The union of boolean masks (``True``: every example) as one NumPy array."""
     bad = np.zeros(m, dtype=bool)
-    for mask in [suspects, *guard_failures.values()]:
+    for mask in masks:
         if mask is None or mask is False:
             continue
         if mask is True:
-            return list(range(m))
+            return np.ones(m, dtype=bool)
         bad |= np.asarray(mask, dtype=bool)
-    return np.flatnonzero(bad).tolist()  # type: ignore[no-any-return]
+    return bad
 
 
-def _explain(tape: Tape, args: Sequence[Any], examples: Any, guard_failures: dict[int, Any], suspects: Any) -> None:
-    """Raise for the first of ``examples`` that fails: the eager engine's error, or the guard it breaks."""
+def _explain(tape: Tape, args: Sequence[Any], examples: Any, positions: list[int]) -> None:
+    """Raise the eager engine's error for the first of ``examples`` (rows of ``args``) that has one."""
     for i in examples:
-        for index, failing in guard_failures.items():
-            if failing is True or bool(np.asarray(failing)[i]):
-                names = {leaf: leaf.label for leaf in tape.order}
-                guard = tape.guards[index].describe(names)
-                raise GuardError(
-                    f"example {i} takes another branch than the traced example: while tracing, {guard}. "
-                    "A Python `if` on a Value inside the traced function; run it eagerly, or keep "
-                    "examples that branch differently in separate batches"
-                )
-        if suspects is not None:
-            _run_eagerly(tape, args, i)
+        _run_eagerly(tape, args, i, positions[i])
 
 
-def _run_eagerly(tape: Tape, args: Sequence[Any], i: int) -> None:
+def _run_eagerly(tape: Tape, args: Sequence[Any], i: int, position: int) -> None:
     """Run the tape's nodes on example ``i`` alone with the eager engine: its errors, with the index."""
-    example = [_row(a, i) if k in tape.batched else a for k, a in enumerate(args)]
+    example = [row(a, i) if k in tape.batched else a for k, a in enumerate(args)]
     leaves = leaves_for(tape.names, example)
     flat = {}
     for leaf, mine in zip(tape.leaves, leaves, strict=True):
@@ -376,17 +377,27 @@ def _run_eagerly(tape: Tape, args: Sequence[Any], i: int) -> None:
             operands = [made[x] if isinstance(x, Value) else x for x in node.operands]
             made[node] = node.primitive(*operands)  # type: ignore[misc]
     except (ArithmeticError, ValueError) as error:
-        raise _with_index(error, i) from error
+        raise with_index(error, position) from error
 
 
-def _with_index(error: Exception, i: int) -> Exception:
+def with_index(error: Exception, i: int) -> Exception:
+    """``error`` with ``example i:`` in front of its message (the same type).
+
+    >>> with_index(ValueError("log(x) needs x > 0"), 3)
+    ValueError('example 3: log(x) needs x > 0')
+    """
     try:
         return type(error)(f"example {i}: {error}")
     except Exception:  # an exception type that does not take one message
         return error
 
 
-def _row(arg: Any, i: int) -> Any:
+def row(arg: Any, i: int) -> Any:
+    """Example ``i`` of a batched argument: a float, or a list of floats.
+
+    >>> row(np.array([[1.0, 2.0], [3.0, 4.0]]), 1), row(np.array([5.0, 6.0]), 0)
+    ([3.0, 4.0], 5.0)
+    """
     row = arg[i]
     if hasattr(row, "tolist"):
         return row.tolist() if getattr(row, "ndim", 0) else float(row)
@@ -395,7 +406,9 @@ def _row(arg: Any, i: int) -> Any:
     return row
 
 
-def _backward(tape: Tape, values: dict[Value, Any], local: dict[Value, tuple[Any, ...]], xp: Any, m: int) -> dict[Value, Any]:
+def _backward(
+    tape: Tape, values: dict[Value, Any], local: dict[Value, tuple[Any, ...]], xp: Any, m: int
+) -> dict[Value, Any]:
     root = tape.root
     if not isinstance(root, Value):
         return {}
@@ -436,14 +449,11 @@ def _flat(leaf: Value | list[Value]) -> list[Value]:
 
 
 def _finish(
-    tape: Tape, value: Any, grads: dict[Value, Any], m: int, mean: bool
-) -> tuple[float, tuple[Any, ...], tuple[float, ...]]:
-    """Sum (or average) over the batch and shape the gradients like the arguments."""
-    scale = 1.0 / m if mean else 1.0
+    tape: Tape, value: Any, grads: dict[Value, Any], m: int
+) -> tuple[float, tuple[Any, ...], dict[Value, float]]:
+    """The sums over the batch as floats, the gradients shaped like the arguments."""
     total = float(value.sum()) if hasattr(value, "shape") else float(value) * m
-
-    def number(x: Any) -> float:
-        return float(x) * scale
+    number = float
 
     shaped: list[Any] = []
     for i, leaf in enumerate(tape.leaves):
@@ -453,5 +463,5 @@ def _finish(
             shaped.append([number(grads[x]) if x in grads else 0.0 for x in leaf])
         else:
             shaped.append(number(grads[leaf]) if leaf in grads else 0.0)
-    captured = tuple(number(grads[x]) if x in grads else 0.0 for x in tape.captured)
-    return total * scale, tuple(shaped), captured
+    captured = {x: number(grads[x]) if x in grads else 0.0 for x in tape.captured}
+    return total, tuple(shaped), captured

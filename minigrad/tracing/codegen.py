@@ -40,7 +40,7 @@ from typing import Any
 from minigrad import scalar
 from minigrad.engine import Value, _for_parents
 from minigrad.primitives import NAMESPACE
-from minigrad.tracing.symbols import SYMBOLS, Expr, as_expr, constant_code
+from minigrad.tracing.symbols import _PRODUCT, SYMBOLS, Expr, as_expr, constant_code
 from minigrad.tracing.tape import COMPARISONS, Guard, Tape
 
 __all__ = ["Compiled", "GuardFailed", "NotFinite", "generate"]
@@ -86,9 +86,19 @@ class Compiled:
     tape: Tape
     source: str
     forward_source: str
-    forward: Callable[..., float]
     value_and_grad: Callable[..., tuple[float, tuple[Any, ...], tuple[float, ...]]]
     names: dict[Value, str]
+    _forward: Callable[..., float] | None = None
+
+    def forward(self, *args: Any) -> float:
+        """The value alone (its code is compiled the first time it is needed)."""
+        if self._forward is None:
+            self._forward = _compile(self.forward_source, self.function)
+        return self._forward(*args)
+
+    @property
+    def function(self) -> str:
+        return self.source[4 : self.source.index("(")]
 
 
 def _valid(name: str, used: set[str]) -> bool:
@@ -101,7 +111,7 @@ def _valid(name: str, used: set[str]) -> bool:
     )
 
 
-def _names(tape: Tape, function: str) -> dict[Value, str]:
+def _names(tape: Tape) -> dict[Value, str]:
     """A variable name for every node: the argument's name for a leaf, the label where it is a fresh identifier."""
     used: set[str] = set()  # the function may share the output's name: inside, the variable shadows it
     names: dict[Value, str] = {}
@@ -130,16 +140,16 @@ def _names(tape: Tape, function: str) -> dict[Value, str]:
     return names
 
 
-def _guard_test(guard: Guard, names: dict[Value, str]) -> str:
-    """A condition that is true when the guard holds."""
+def _guard_fails(guard: Guard, names: dict[Value, str]) -> str:
+    """A condition that is true when the guard does not hold: the input takes another branch."""
     x = names[guard.value]
     if guard.how in COMPARISONS:
         other = names[guard.other] if isinstance(guard.other, Value) else constant_code(guard.other)  # type: ignore[arg-type]
         test = f"{x} {guard.how} {other}"
-        return test if guard.result else f"not ({test})"
+        return f"not ({test})" if guard.result else test
     if guard.how == "bool":
-        return f"{x} != 0.0" if guard.result else f"{x} == 0.0"
-    return f"{x} == {constant_code(guard.value.data)}"
+        return f"{x} == 0.0" if guard.result else f"{x} != 0.0"
+    return f"not ({x} == {constant_code(guard.value.data)})"
 
 
 def _function_name(tape: Tape) -> str:
@@ -153,7 +163,7 @@ def _function_name(tape: Tape) -> str:
 def generate(tape: Tape) -> Compiled:
     """The forward and backward code of ``tape``, compiled."""
     function = _function_name(tape)
-    names = _names(tape, function)
+    names = _names(tape)
     shared = [i for i in range(len(tape.leaves)) if i not in tape.batched]
     wanted = {x for i in shared for x in _flat(tape.leaves[i])} | set(tape.captured)
     header = [f"def {function}({', '.join(tape.names)}{', captured' if tape.captured else ''}):"]
@@ -178,7 +188,7 @@ def generate(tape: Tape) -> Compiled:
             parents_locals = _for_parents(node.primitive, node.operands, tuple(local_grads))  # type: ignore[arg-type]
             local_exprs[node] = tuple(as_expr(d) for d in parents_locals[1])
         for index in ready.get(k, []):
-            forward.append(f"    if not ({_guard_test(tape.guards[index], names)}): _retrace({index})")
+            forward.append(f"    if {_guard_fails(tape.guards[index], names)}: _retrace({index})  # a guard")
     computed = [names[n] for n in tape.order if n.parents]
     if computed:
         forward.append(f"    _check({', '.join(computed)})")
@@ -205,7 +215,6 @@ def generate(tape: Tape) -> Compiled:
         tape,
         source,
         forward_source,
-        _compile(forward_source, function),
         _with_captured(_compile(source, function), bool(tape.captured)),
         names,
     )
@@ -258,28 +267,29 @@ def _backward(
     for node in reversed(tape.order):
         if node not in reached or not node.parents:
             continue
-        g = Expr.name(grad_names[node])
+        g = grad_names[node]
         for parent, local in zip(node.parents, local_exprs[node], strict=True):
             if parent not in needs:
                 continue
-            if local.kind == "const" and local.text == "1.0":
-                contribution = g
-            elif local.kind == "const" and local.text == "-1.0":
-                contribution = -g
+            code = local.code()
+            if code == "1.0":
+                contribution = g  # g * 1.0 is g, bit for bit
+            elif code == "-1.0":
+                contribution = f"-{g}"
             else:
-                contribution = local * g
+                contribution = f"{code} * {g}" if local.precedence >= _PRODUCT else f"({code}) * {g}"
             target = grad_name(parent)
             if parent in reached:
-                lines.append(f"    {target} = {(Expr.name(target) + contribution).code()}")
+                lines.append(f"    {target} = {target} + {contribution}")
             else:
-                lines.append(f"    {target} = {contribution.code()}")
+                lines.append(f"    {target} = {contribution}")
                 reached.add(parent)
     return lines, grad_names
 
 
 def _compile(source: str, function: str) -> Callable[..., Any]:
     namespace = dict(_GLOBALS)
-    exec(compile(source, f"<minigrad.trace {function}>", "exec"), namespace)  # noqa: S102 - our own generated code
+    exec(compile(source, f"<minigrad.trace {function}>", "exec"), namespace)
     return namespace[function]  # type: ignore[no-any-return]
 
 

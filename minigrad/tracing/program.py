@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from minigrad.engine import Value, _as_float, backpropagate
 from minigrad.functional import as_integer, is_sequence
-from minigrad.tracing.arrays import GuardError, is_batch, replay
+from minigrad.tracing.arrays import GuardError, Partial, is_batch, replay, row, with_index
 from minigrad.tracing.codegen import Compiled, GuardFailed, NotFinite, generate
 from minigrad.tracing.tape import Tape, record
 
@@ -26,7 +28,11 @@ __all__ = ["Program", "trace"]
 SPECIALISATIONS = 8
 """How many traces (one per set of branches taken) a program keeps before it stops re-tracing."""
 
-Result = tuple[float, tuple[Any, ...], tuple[float, ...], Tape]
+Result = tuple[float, tuple[Any, ...], dict[Value, float]]
+"""A run's value, the gradients of the shared arguments, and those of the captured leaves."""
+
+SMALL_BATCH = 16
+"""Batches up to this size run the generated float code example by example (faster than arrays there)."""
 
 
 class Program:
@@ -60,7 +66,9 @@ class Program:
     (0.5, [-1.0, -1.0])
     """
 
-    def __init__(self, f: Callable[..., Any], example_args: Sequence[Any], batched: Any = (), mean: bool = False) -> None:
+    def __init__(
+        self, f: Callable[..., Any], example_args: Sequence[Any], batched: Any = (), mean: bool = False
+    ) -> None:
         self._f = f
         self.batched = _batched(batched, len(example_args))
         self.mean = bool(mean)
@@ -95,11 +103,11 @@ class Program:
         >>> trace(lambda x, y: x * y, 2.0, 3.0).value_and_grad(4.0, 5.0)
         (20.0, (5.0, 4.0))
         """
-        value, grads, _, _ = self._run(args, want_grad=True)
+        value, grads, _ = self._run(args, want_grad=True)
         return value, grads[0] if len(grads) == 1 else grads
 
     def backward(self, *args: Any) -> float:
-        """The value; adds the gradient of every captured leaf (a ``Value`` ``f`` used but did not get) to its ``.grad``.
+        """The value; adds the gradient of every captured leaf (a ``Value`` not an argument) to its ``.grad``.
 
         >>> from minigrad import Value, trace
         >>> w = Value(2.0, "w")
@@ -107,8 +115,8 @@ class Program:
         >>> program.backward(3.0), w.grad
         (6.0, 3.0)
         """
-        value, _, captured, tape = self._run(args, want_grad=True)
-        for leaf, g in zip(tape.captured, captured, strict=True):
+        value, _, captured = self._run(args, want_grad=True)
+        for leaf, g in captured.items():
             before = leaf.grad
             leaf.grad = g if before.__class__ is float and before == 0.0 else before + g  # type: ignore[operator]
         return value
@@ -119,36 +127,124 @@ class Program:
         if len(args) != len(self.tape.leaves):
             raise TypeError(f"this program takes {len(self.tape.leaves)} arguments, got {len(args)}")
         if any(is_batch(args[i], self.tape.leaves[i]) for i in self.batched):
-            return self._run_batch(args, want_grad)
+            value, grads, captured, m = self._run_batch(args, want_grad)
+            if self.mean:
+                value = value / m
+                grads = tuple([g / m for g in x] if isinstance(x, list) else x / m for x in grads)
+                captured = {leaf: g / m for leaf, g in captured.items()}
+            return value, grads, captured
+        return self._run_example(args, want_grad)
+
+    def _run_example(self, args: tuple[Any, ...] | list[Any], want_grad: bool) -> Result:
+        """One example, on floats: the generated code of the first trace whose guards hold."""
         for compiled in self._traces:
             numbers = _numbers(compiled.tape, args)
-            captured = tuple(leaf.data for leaf in compiled.tape.captured)
-            extra = (captured,) if captured else ()
+            leaves = compiled.tape.captured
+            extra = (tuple(leaf.data for leaf in leaves),) if leaves else ()
             try:
                 if want_grad:
-                    value, grads, captured_grads = compiled.value_and_grad(*numbers, *extra)
-                    return value, grads, captured_grads, compiled.tape
-                return compiled.forward(*numbers, *extra), (), (), compiled.tape
+                    value, grads, captured = compiled.value_and_grad(*numbers, *extra)
+                    return value, grads, dict(zip(leaves, captured, strict=True))
+                return compiled.forward(*numbers, *extra), (), {}
             except GuardFailed:
                 continue
             except (NotFinite, ArithmeticError, ValueError):
-                return _eagerly(record(self._f, numbers, self.batched))
+                return _eagerly(record(self._f, numbers, self.batched))  # the eager engine's numbers, or its error
         tape = record(self._f, _numbers(self.tape, args), self.batched)
         if len(self._traces) < SPECIALISATIONS:
             self._traces.append(generate(tape))
         return _eagerly(tape)
 
-    def _run_batch(self, args: tuple[Any, ...], want_grad: bool) -> Result:
-        first: GuardError | None = None
-        for compiled in self._traces:
-            try:
-                value, grads, captured = replay(compiled.tape, args, want_grad, self.mean)
-            except GuardError as error:
-                first = first or error
-                continue
-            return value, grads, captured, compiled.tape
-        assert first is not None
-        raise first
+    def _run_batch(
+        self, args: tuple[Any, ...], want_grad: bool
+    ) -> tuple[float, tuple[Any, ...], dict[Value, float], int]:
+        """A batch: sums over its examples of the value and the gradients, and the number of examples."""
+        m = _batch_size(args, self.batched)
+        small = m <= SMALL_BATCH and all(isinstance(args[i], (np.ndarray, list, tuple)) for i in self.batched)
+        total = _Sums(self.tape)
+        if small:  # a few examples: the generated float code, one example after the other
+            for i in range(m):
+                example = [row(a, i) if k in self.batched else a for k, a in enumerate(args)]
+                try:
+                    total.add(*self._run_example(example, want_grad))
+                except (ArithmeticError, ValueError) as error:
+                    raise with_index(error, i) from error
+            return total.value, total.shaped(), total.captured, m
+        left = np.arange(m)
+        while left.size:
+            for compiled in self._traces:
+                part = _take(args, self.batched, left) if left.size < m else args
+                try:
+                    total.add(*replay(compiled.tape, part, want_grad, left.tolist()))
+                    left = left[:0]
+                    break
+                except Partial as partial:
+                    if partial.holds.any():
+                        follow = left[partial.holds]
+                        total.add(*replay(compiled.tape, _take(args, self.batched, follow), want_grad, follow.tolist()))
+                        left = left[~partial.holds]
+            else:
+                self._retrace_for(args, int(left[0]))
+        return total.value, total.shaped(), total.captured, m
+
+    def _retrace_for(self, args: tuple[Any, ...], i: int) -> None:
+        """A new trace from example ``i`` of a batch, whose branches no trace so far follows."""
+        if len(self._traces) >= SPECIALISATIONS:
+            raise GuardError(
+                f"example {i} takes another branch than the {len(self._traces)} traces made so far "
+                "(a Python `if` on a Value inside the traced function); run it eagerly"
+            )
+        example = [row(a, i) if k in self.batched else a for k, a in enumerate(args)]
+        try:
+            tape = record(self._f, _numbers(self.tape, example), self.batched)
+        except (ArithmeticError, ValueError) as error:
+            raise with_index(error, i) from error
+        self._traces.append(generate(tape))
+
+
+class _Sums:
+    """Running sums of values and gradients over examples (or parts of a batch)."""
+
+    def __init__(self, tape: Tape) -> None:
+        self.value = 0.0
+        self.leaves = [leaf for i, leaf in enumerate(tape.leaves) if i not in tape.batched]
+        self.grads: list[Any] | None = None
+        self.captured: dict[Value, float] = {}
+
+    def add(self, value: float, grads: tuple[Any, ...], captured: dict[Value, float]) -> None:
+        self.value = self.value + value
+        if grads:
+            if self.grads is None:
+                self.grads = [list(g) if isinstance(g, list) else g for g in grads]
+            else:
+                for k, g in enumerate(grads):
+                    if isinstance(g, list):
+                        self.grads[k] = [a + b for a, b in zip(self.grads[k], g, strict=True)]
+                    else:
+                        self.grads[k] = self.grads[k] + g
+        for leaf, g in captured.items():
+            self.captured[leaf] = self.captured[leaf] + g if leaf in self.captured else g
+
+    def shaped(self) -> tuple[Any, ...]:
+        if self.grads is not None:
+            return tuple(self.grads)
+        return tuple([0.0] * len(leaf) if isinstance(leaf, list) else 0.0 for leaf in self.leaves)
+
+
+def _batch_size(args: tuple[Any, ...], batched: tuple[int, ...]) -> int:
+    sizes = {len(args[i]) if not hasattr(args[i], "shape") else int(args[i].shape[0]) for i in batched}
+    if len(sizes) != 1:
+        raise ValueError(f"the batched arguments have different numbers of examples: {sorted(sizes)}")
+    (m,) = sizes
+    if m == 0:
+        raise ValueError("a batch of no examples has no value")
+    return m
+
+
+def _take(args: tuple[Any, ...], batched: tuple[int, ...], rows: np.ndarray) -> tuple[Any, ...]:
+    """The arguments with only the given rows of the batched ones."""
+    return tuple((a[rows] if hasattr(a, "shape") else np.asarray(a, dtype=float)[rows]) if k in batched else a
+                 for k, a in enumerate(args))
 
 
 def _numbers(tape: Tape, args: tuple[Any, ...]) -> list[Any]:
@@ -186,7 +282,7 @@ def _eagerly(tape: Tape) -> Result:
             shaped.append([grads.get(x, 0.0) for x in leaf])
         else:
             shaped.append(grads.get(leaf, 0.0))
-    return value, tuple(shaped), tuple(grads.get(x, 0.0) for x in tape.captured), tape
+    return value, tuple(shaped), {x: grads.get(x, 0.0) for x in tape.captured}
 
 
 def _batched(batched: Any, count: int) -> tuple[int, ...]:

@@ -99,8 +99,9 @@ def argument_names(f: Callable[..., Any], count: int) -> list[str]:
 def leaves_for(names: Sequence[str], args: Sequence[Any]) -> list[Value | list[Value]]:
     """A leaf per number: one for a number argument, a list for a sequence (labelled ``w[0]`` ...).
 
-    >>> leaves_for(["a", "w"], [1.0, [2.0, 3.0]])
-    [Value(data=1.0, grad=0.0, label='a'), [Value(data=2.0, grad=0.0, label='w[0]'), Value(data=3.0, grad=0.0, label='w[1]')]]
+    >>> a, w = leaves_for(["a", "w"], [1.0, [2.0, 3.0]])
+    >>> a, [x.label for x in w]
+    (Value(data=1.0, grad=0.0, label='a'), ['w[0]', 'w[1]'])
     """
     leaves: list[Value | list[Value]] = []
     for name, arg in zip(names, args, strict=True):

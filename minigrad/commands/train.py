@@ -243,6 +243,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", type=Path, default=Path("runs/train"), help="output folder (default runs/train)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--no-trace", action="store_true", help="build every step's graph of Values (default: traced steps, faster)"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing")
 
 
@@ -466,6 +469,7 @@ def _run(args: argparse.Namespace, out: Path, stage: list[str]) -> int:
         losses = fit(
             model, X_train, y_train, loss_fn, optimizer,
             epochs=epochs, batch_size=batch_size, seed=args.seed, progress=progress, description="train",
+            traced=not args.no_trace,
         )  # fmt: skip
     except (ValueError, OverflowError) as error:
         parameters = [p.data for p in model.parameters()]

@@ -78,8 +78,11 @@ class TracedLoss:
                 total += value
                 for leaf, g in captured.items():
                     grads[leaf] = grads[leaf] + g if leaf in grads else g
-        except (GuardError, ArithmeticError, ValueError):
-            return None  # the eager step decides: another branch, or the eager engine's own error
+        except GuardError:
+            self.usable = False  # more branches than traces are kept: this loss does not vectorise
+            return None
+        except (ArithmeticError, ValueError):
+            return None  # the eager step decides: its own error, without the traced step's indices
         except TypeError:
             self.usable = False  # the model or the loss does not trace (e.g. a target it cannot take as a constant)
             return None

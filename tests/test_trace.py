@@ -98,7 +98,7 @@ def _same(a: float, b: float) -> bool:
 
 
 @minigrad.primitive(["σ(x)"], name="test_trace_softplus")
-def SOFTPLUS(m, x):  # noqa: N802 - a primitive, named as the built-ins are
+def SOFTPLUS(m, x):
     return m.log1p(m.exp(x)), (m.sigmoid(x),)
 
 

@@ -90,7 +90,8 @@ def test_a_batched_sequence_and_mean() -> None:
     X, Y, w = rng.normal(size=(50, 3)), (rng.random(50) > 0.5).astype(float), [0.1, -0.2, 0.3]
     program = trace(loss, w, X[0].tolist(), Y[0], batched=(1, 2), mean=True)
     value, grad = program.value_and_grad(w, X, Y)
-    eager = minigrad.value_and_grad(lambda w: minigrad.sum([loss(w, x.tolist(), y) for x, y in zip(X, Y)]) / 50)(w)
+    terms = lambda w: [loss(w, x.tolist(), y) for x, y in zip(X, Y, strict=True)]  # noqa: E731
+    eager = minigrad.value_and_grad(lambda w: minigrad.sum(terms(w)) / 50)(w)
     assert value == pytest.approx(eager[0], rel=1e-13)
     assert grad == pytest.approx(eager[1], rel=1e-12)
     with pytest.raises(ValueError, match=r"shape \(m, 3\)"):
@@ -191,7 +192,9 @@ def test_fit_traced_gives_the_eager_loss_curve_logistic_neuron(batch_size: int |
 
     X, y = load_digits(target=3)
     X = Standardizer().fit(X).transform(X)[:300]
-    traced, eager = _curves(lambda: Neuron(64, seed=0), binary_cross_entropy, X, y[:300], epochs=3, batch_size=batch_size)
+    traced, eager = _curves(
+        lambda: Neuron(64, seed=0), binary_cross_entropy, X, y[:300], epochs=3, batch_size=batch_size
+    )
     assert len(traced) == len(eager)
     assert traced == pytest.approx(eager, rel=1e-12, abs=1e-15)
 

@@ -37,6 +37,7 @@ import numpy as np
 
 from minigrad import scalar
 from minigrad.engine import Value, _check_overflow, _for_parents
+from minigrad.tracing.linear import Linear, plan
 from minigrad.tracing.tape import COMPARISONS, Guard, Tape, leaves_for
 
 __all__ = ["ArrayMath", "GuardError", "Partial", "is_batch", "namespace_of", "replay", "row", "with_index"]
@@ -176,6 +177,8 @@ class ArrayMath:
     def heaviside(self, x: Any, at_zero: Any) -> Any:
         if isinstance(x, float) and isinstance(at_zero, float):
             return scalar.heaviside(x, at_zero)
+        if self.xp is np:
+            return np.heaviside(x, at_zero)  # nan stays nan, as in scalar.heaviside
         where = self.xp.where
         return where(x > 0.0, 1.0, where(x < 0.0, 0.0, where(x == 0.0, at_zero, x)))
 
@@ -231,6 +234,7 @@ def replay(
     batched = [args[i] for i in tape.batched]
     xp = namespace_of(*[a for a in batched if hasattr(a, "shape")] or [np.zeros(0)])
     values: dict[Value, Any] = {}
+    matrices: dict[int, Any] = {}
     m = None
     for i, (name, leaf) in enumerate(zip(tape.names, tape.leaves, strict=True)):
         arg = args[i]
@@ -245,9 +249,9 @@ def replay(
                 raise ValueError(f"argument {name} has {rows} examples, the ones before it {m}")
             m = rows
             if isinstance(leaf, list):
-                columns = array.T if xp is not np else np.ascontiguousarray(array.T)
+                matrices[i] = array
                 for j, x in enumerate(leaf):
-                    values[x] = columns[j]
+                    values[x] = array[:, j]  # a view: nodes that read a whole row use the matrix (linear.py)
             else:
                 values[leaf] = array
         elif isinstance(leaf, list):
@@ -261,10 +265,10 @@ def replay(
         raise ValueError("a batch of no examples has no value")
     for leaf in tape.captured:
         values[leaf] = leaf.data
-    where = list(range(m)) if positions is None else list(positions)
+    where: Any = range(m) if positions is None else positions
     with _quiet(xp):
         try:
-            result = _run(tape, values, xp, m, want_grad)
+            result = _run(tape, values, matrices, xp, m, want_grad)
         except (ArithmeticError, ValueError):
             result = None
         if result is None:
@@ -279,20 +283,28 @@ def replay(
 
 
 def _run(
-    tape: Tape, values: dict[Value, Any], xp: Any, m: int, want_grad: bool
+    tape: Tape, values: dict[Value, Any], matrices: dict[int, Any], xp: Any, m: int, want_grad: bool
 ) -> tuple[Any, dict[Value, Any], Any, dict[int, Any]]:
     math_ = ArrayMath(xp)
-    local: dict[Value, tuple[Any, ...]] = {}
+    local: dict[Value, Any] = {}
     per_example = tape.per_example
+    plans = _plans(tape)
     total: Any = 0.0
     for node in tape.order:
         if not node.parents:
             continue
         operands = [values[x] if isinstance(x, Value) else x for x in node.operands]
         primitive = node.primitive
+        linear = plans.get(node)
+        if linear is not None:
+            out = linear.forward(operands, matrices[linear.matrix])
+            total = _accumulate(total, out, xp)
+            values[node] = out
+            local[node] = (linear, operands)
+            continue
         if node in per_example:
             out, local_grads = primitive.rule(math_, *operands)  # type: ignore[union-attr]
-            total = total + out
+            total = _accumulate(total, out, xp)
         else:
             out, local_grads = primitive.rule(scalar, *operands)  # type: ignore[union-attr]
             if out - out != 0.0:
@@ -307,8 +319,18 @@ def _run(
             guard_failures[index] = failing
     root = tape.root
     value = values[root] if isinstance(root, Value) else root
-    grads = _backward(tape, values, local, xp, m) if want_grad else {}
+    grads = _backward(tape, values, local, matrices, xp, m) if want_grad else {}
     return value, grads, suspects, guard_failures
+
+
+def _accumulate(total: Any, out: Any, xp: Any) -> Any:
+    """``total + out``, in place where it can be: a running sum is inf or nan iff some term was."""
+    if xp is np and isinstance(total, np.ndarray) and isinstance(out, np.ndarray) and total.shape == out.shape:
+        total += out
+        return total
+    if xp is np and isinstance(out, np.ndarray) and isinstance(total, float):
+        return out + total  # a new array: the node's own value stays as it is
+    return total + out
 
 
 def _suspects(xp: Any, masks: list[Any], total: Any) -> Any:
@@ -350,10 +372,10 @@ def _mask(masks: list[Any], m: int) -> np.ndarray:
     return bad
 
 
-def _explain(tape: Tape, args: Sequence[Any], examples: Any, positions: list[int]) -> None:
+def _explain(tape: Tape, args: Sequence[Any], examples: Any, positions: Any) -> None:
     """Raise the eager engine's error for the first of ``examples`` (rows of ``args``) that has one."""
     for i in examples:
-        _run_eagerly(tape, args, i, positions[i])
+        _run_eagerly(tape, args, i, int(positions[i]))
 
 
 def _run_eagerly(tape: Tape, args: Sequence[Any], i: int, position: int) -> None:
@@ -406,8 +428,19 @@ def row(arg: Any, i: int) -> Any:
     return row
 
 
+def _plans(tape: Tape) -> dict[Value, Linear]:
+    """The nodes of ``tape`` that run as a matrix product over a batch (found once per tape)."""
+    if tape.plans is None:
+        column_of = {
+            x: (i, j) for i in tape.batched if isinstance(tape.leaves[i], list) for j, x in enumerate(tape.leaves[i])
+        }
+        found = {node: plan(node, column_of, tape.per_example) for node in tape.order if node in tape.per_example}
+        tape.plans = {node: p for node, p in found.items() if p is not None}
+    return tape.plans
+
+
 def _backward(
-    tape: Tape, values: dict[Value, Any], local: dict[Value, tuple[Any, ...]], xp: Any, m: int
+    tape: Tape, values: dict[Value, Any], local: dict[Value, Any], matrices: dict[int, Any], xp: Any, m: int
 ) -> dict[Value, Any]:
     root = tape.root
     if not isinstance(root, Value):
@@ -426,10 +459,20 @@ def _backward(
             continue
         g = grads[node]
         batch = node in per_example
-        for parent, d in zip(node.parents, local[node], strict=True):
+        node_local = local[node]
+        column_grads = None
+        if isinstance(node_local, tuple) and isinstance(node_local[0], Linear):
+            linear, operands = node_local
+            edges = _edges(node)
+            node_local = [operands[linear.local[i]] for i in edges]  # the rule gives one per operand
+        for k, (parent, d) in enumerate(zip(node.parents, node_local, strict=True)):
             if parent not in needs:
                 continue
-            if batch and parent not in per_example:  # summed over the batch
+            if node in tape.plans and parent not in per_example and edges[k] in linear.partner:  # type: ignore[operator]
+                if column_grads is None:
+                    column_grads = linear.column_grads(matrices[linear.matrix], g)
+                contribution = column_grads[linear.partner[edges[k]]]
+            elif batch and parent not in per_example:  # summed over the batch
                 if isinstance(g, float) and isinstance(d, float):
                     contribution = g * d * m
                 elif isinstance(g, float):
@@ -442,6 +485,12 @@ def _backward(
                 contribution = g if isinstance(d, float) and d == 1.0 else g * d
             grads[parent] = grads[parent] + contribution if parent in grads else contribution
     return grads
+
+
+def _edges(node: Value) -> list[int]:
+    """The operand index of each of ``node``'s edges to a parent (the order of ``node.parents``)."""
+    constant = node.primitive.constant if node.primitive is not None else None
+    return [i for i, x in enumerate(node.operands) if i != constant and isinstance(x, Value)]
 
 
 def _flat(leaf: Value | list[Value]) -> list[Value]:

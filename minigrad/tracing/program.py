@@ -175,13 +175,13 @@ class Program:
             for compiled in self._traces:
                 part = _take(args, self.batched, left) if left.size < m else args
                 try:
-                    total.add(*replay(compiled.tape, part, want_grad, left.tolist()))
+                    total.add(*replay(compiled.tape, part, want_grad, left if left.size < m else None))
                     left = left[:0]
                     break
                 except Partial as partial:
                     if partial.holds.any():
                         follow = left[partial.holds]
-                        total.add(*replay(compiled.tape, _take(args, self.batched, follow), want_grad, follow.tolist()))
+                        total.add(*replay(compiled.tape, _take(args, self.batched, follow), want_grad, follow))
                         left = left[~partial.holds]
             else:
                 self._retrace_for(args, int(left[0]))

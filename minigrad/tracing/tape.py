@@ -71,6 +71,7 @@ class Tape:
     guards: list[Guard]
     captured: list[Value] = field(default_factory=list)
     per_example: set[Value] = field(default_factory=set)
+    plans: dict[Value, Any] | None = None  # filled by the array replay: nodes that run as matrix products
 
 
 def argument_names(f: Callable[..., Any], count: int) -> list[str]:

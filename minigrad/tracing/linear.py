@@ -113,12 +113,12 @@ def plan(node: Value, column_of: dict[Value, tuple[int, int]], per_example: set[
         for shared, column in ((a, b), (b, a)):
             x, y = operands[shared], operands[column]
             where = column_of.get(y) if isinstance(y, Value) else None
-            if where is not None and (not isinstance(x, Value) or x not in per_example):
-                if matrix is None or where[0] == matrix:
-                    matrix = where[0]
-                    columns.append(where[1])
-                    weights.append(shared)
-                    break
+            shared_factor = not isinstance(x, Value) or x not in per_example
+            if where is not None and shared_factor and (matrix is None or where[0] == matrix):
+                matrix = where[0]
+                columns.append(where[1])
+                weights.append(shared)
+                break
         else:
             rest.append((a, b))
     if matrix is None or len(columns) < 2:

@@ -55,6 +55,7 @@ def timed(fn: Callable[[Any], Any], arg: Any) -> float:
 
 def interleaved(engines: list[str], workload: str, arg: Any, repeat: int) -> dict[str, list[float]]:
     """Seconds per run for each engine, engines interleaved and their order rotated each repetition."""
+    engines = [e for e in engines if workload in wl.ENGINES[e]]
     times: dict[str, list[float]] = {e: [] for e in engines}
     for e in engines:  # warm-up: imports, caches, first-call costs
         wl.ENGINES[e][workload](arg)
@@ -216,13 +217,95 @@ def measure(engines: list[str], depth_engines: list[str], quick: bool, repeat: i
     for workload in wl.WORKLOADS:
         reps = repeat if workload != "mlp" else max(3, repeat // 3)
         out["times"][workload] = times = interleaved(engines, workload, args_for[workload], reps)
-        line = "  ".join(f"{e} {fmt_time(statistics.median(times[e]))}" for e in engines)
+        line = "  ".join(f"{e} {fmt_time(statistics.median(t))}" for e, t in times.items())
         print(f"{workload:7s} ({reps} reps)  {line}", flush=True)
     for e in depth_engines:
         out["depths"][e] = deepest_chain(e, 2_000 if quick else DEPTH_CAP[e])
         n, capped = out["depths"][e]
         print(f"deepest chain {e}: {n:,} steps" + (" (cap reached)" if capped else ""), flush=True)
     return out
+
+
+BIG = {"logreg": (100_000, 30), "mlp": 10_000}  # m examples (and d features) of the vectorised comparison
+
+
+def measure_vectorised(quick: bool, repeat: int) -> dict[str, Any]:
+    """Traced programs on NumPy over big batches against hand-written NumPy; tracing and code generation times."""
+    import minigrad
+
+    m, d = BIG["logreg"]
+    if quick:
+        m = 20_000
+    data = {"logreg": wl.logreg_data(m=m, d=d), "mlp": wl.mlp_data(n=BIG["mlp"] // (5 if quick else 1))}
+    engines = {wl.TRACED_NUMPY: "traced", "numpy": "hand"}
+    functions = {
+        "logreg": {wl.TRACED_NUMPY: wl.traced_numpy_logreg, "numpy": wl.numpy_logreg},
+        "mlp": {wl.TRACED_NUMPY: wl.traced_numpy_mlp, "numpy": wl.numpy_mlp},
+    }
+    out: dict[str, Any] = {"problems": [], "times": {}, "sizes": {}, "trace": {}}
+    for workload, fns in functions.items():
+        arg = data[workload]
+        out["sizes"][workload] = len(arg.X)
+        (v1, g1, _), (v2, g2, _) = (fns[e](arg) for e in engines)
+        if not wl.close(v1, v2) or not all(wl.close(a, b) for a, b in zip(g1, g2, strict=True)):
+            out["problems"].append(f"{workload}: traced NumPy and hand NumPy disagree")
+            print(f"vectorised {workload}: traced NumPy and hand NumPy disagree", flush=True)
+            continue
+        times: dict[str, list[float]] = {e: [] for e in engines}
+        for r in range(repeat):
+            for e in list(engines)[r % 2 :] + list(engines)[: r % 2]:
+                times[e].append(timed(fns[e], arg))
+        out["times"][workload] = times
+        line = "  ".join(f"{e} {fmt_time(statistics.median(t))}" for e, t in times.items())
+        print(f"vectorised {workload} (m = {len(arg.X):,})  {line}", flush=True)
+    mlp = wl.mlp_data()
+    params = wl.mlp_parameters(mlp)
+    shapes = wl.mlp_shapes(mlp)
+    makers = {
+        "MLP step on 100 points, traced to float code": lambda: minigrad.trace(lambda p: wl.mlp_loss(p, mlp), params),
+        "MLP, one example traced (for NumPy)": lambda: minigrad.trace(
+            lambda p, x, y: wl.mlp_term(p, shapes, x, y), params, mlp.X[0], mlp.Y[0], batched=(1, 2)
+        ),
+    }
+    for name, make in makers.items():
+        seconds = []
+        for _ in range(1 if quick else 3):
+            gc.collect()
+            start = time.perf_counter()
+            program = make()
+            seconds.append(time.perf_counter() - start)
+        out["trace"][name] = (seconds, sum(1 for n in program.tape.order if n.parents))
+        print(f"trace + code generation, {name}: median {fmt_time(statistics.median(seconds))}", flush=True)
+    return out
+
+
+def render_vectorised(run: dict[str, Any]) -> str:
+    lines = [
+        "",
+        "## Vectorised: one traced program over a whole batch with NumPy, against NumPy written by hand",
+        "",
+        "| workload | m | minigrad, traced, NumPy | NumPy by hand | traced ÷ hand |",
+        "|---|---|---|---|---|",
+    ]
+    for workload, times in run["times"].items():
+        traced, hand = (statistics.median(times[e]) for e in (wl.TRACED_NUMPY, "numpy"))
+        what = "logreg (d = 30)" if workload == "logreg" else "mlp 2-16-16-1"
+        lines.append(
+            f"| {what} | {run['sizes'][workload]:,} | {fmt_time(traced)} | {fmt_time(hand)} | {traced / hand:.2f}× |"
+        )
+    lines += [
+        "",
+        "One gradient step (mean loss and every parameter's gradient); medians, the two interleaved. The traced "
+        "program is one example's loss (`batched=` the inputs and labels, `mean=True`); the hand-written "
+        "version is the textbook matrix code (`X @ w`, `Xᵀ(a − y)/m`, a matrix product per layer).",
+        "",
+        "| tracing + code generation | median | operations in the tape |",
+        "|---|---|---|",
+    ]
+    for name, (seconds, nodes) in run["trace"].items():
+        lines.append(f"| {name} | {fmt_time(statistics.median(seconds))} | {nodes:,} |")
+    lines.append("")
+    return "\n".join(lines)
 
 
 def measure_torch(quick: bool, repeat: int) -> dict[str, Any] | None:
@@ -267,7 +350,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if child["problems"] else 0
 
     engines = wl.available_engines(torch=False)
-    main_run = measure(engines, [e for e in engines if e not in ("floats", wl.MINIGRAD_CHAINED)], quick, repeat)
+    depth = [e for e in engines if e not in ("floats", wl.MINIGRAD_CHAINED, wl.TRACED, wl.TRACED_NUMPY)]
+    main_run = measure(engines, depth, quick, repeat)
     if main_run["problems"]:
         return 1
     million = []
@@ -288,8 +372,12 @@ def main(argv: list[str] | None = None) -> int:
     torch_run = measure_torch(quick, repeat)
     if torch_run is not None and torch_run["problems"]:
         return 1
+    vectorised = measure_vectorised(quick, max(3, repeat // 3))
+    if vectorised["problems"]:
+        return 1
 
     report = render(engines, main_run, torch_run, million, memory, mem_data, repeat, args.note)
+    report += render_vectorised(vectorised)
     if not quick:
         atomic_write(args.out, report)  # a long run's report replaces the old one whole, or not at all
     print()
@@ -332,7 +420,7 @@ def render(
     for workload in wl.WORKLOADS:
         times = main_run["times"][workload]
         med = {e: statistics.median(t) for e, t in times.items()}
-        rows = [(e, times[e], med["floats"]) for e in engines]
+        rows = [(e, times[e], med["floats"]) for e in engines if e in times]
         if torch_run is not None:
             tt = torch_run["times"][workload]
             rows.insert(-1, ("torch ¹", tt["torch"], statistics.median(tt["floats"])))

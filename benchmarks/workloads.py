@@ -112,42 +112,181 @@ def minigrad_chain(n: int) -> Outcome:
     return scalar_outcome(*chained_chain(Value, n))
 
 
-def minigrad_logreg(data: LogRegData) -> Outcome:
+def logreg_term(w: list[Any], b: Any, x: list[float], y: float) -> Any:
+    """One example's cross-entropy, minigrad's model code (``w``, ``b``: Values)."""
     import minigrad
+
+    z = minigrad.dot([*w, b], [*x, 1.0])  # one node for w·x + b
+    p = z.sigmoid()
+    return -(y * p.log() + (1 - y) * (1 - p).log())
+
+
+def logreg_loss(w: list[Any], b: Any, data: LogRegData) -> Any:
+    import minigrad
+
+    terms = [logreg_term(w, b, x, y) for x, y in zip(data.X, data.Y)]
+    return minigrad.sum(terms) * (1.0 / len(data.X))
+
+
+def minigrad_logreg(data: LogRegData) -> Outcome:
     from minigrad import Value
 
     w = [Value(v) for v in data.w]
     b = Value(data.b)
-    terms = []
-    for x, y in zip(data.X, data.Y):
-        z = minigrad.dot([*w, b], [*x, 1.0])  # one node for w·x + b
-        p = z.sigmoid()
-        terms.append(-(y * p.log() + (1 - y) * (1 - p).log()))
-    loss = minigrad.sum(terms) * (1.0 / len(data.X))
+    loss = logreg_loss(w, b, data)
     loss.backward()
     return loss.data, [v.grad for v in w] + [b.grad], loss
 
 
-def minigrad_mlp(data: MLPData) -> Outcome:
+def mlp_term(params: list[Any], shapes: list[tuple[int, int]], x: list[Any], y: Any) -> Any:
+    """One example's squared error, minigrad's model code; ``params`` flat, layer by layer, neuron by neuron."""
     import minigrad
+
+    it = iter(params)
+    last = len(shapes) - 1
+    h = x
+    for i, (nout, nin) in enumerate(shapes):
+        out = []
+        for _ in range(nout):
+            w = [next(it) for _ in range(nin)]
+            b = next(it)
+            s = minigrad.dot([*w, b], [*h, 1.0])  # one node for w·h + b
+            out.append(s.relu() if i < last else s)
+        h = out
+    d = h[0] - y
+    return d * d
+
+
+def mlp_shapes(data: MLPData) -> list[tuple[int, int]]:
+    return [(len(layer), len(layer[0][0])) for layer in data.layers]
+
+
+def mlp_parameters(data: MLPData) -> list[float]:
+    return [p for layer in data.layers for w, b in layer for p in (*w, b)]
+
+
+def mlp_loss(params: list[Any], data: MLPData) -> Any:
+    import minigrad
+
+    shapes = mlp_shapes(data)
+    terms = [mlp_term(params, shapes, x, y) for x, y in zip(data.X, data.Y)]
+    return minigrad.sum(terms) * (1.0 / len(data.X))
+
+
+def minigrad_mlp(data: MLPData) -> Outcome:
     from minigrad import Value
 
-    layers = [[([Value(v) for v in w], Value(b)) for w, b in layer] for layer in data.layers]
-    last = len(layers) - 1
-    terms = []
-    for x, y in zip(data.X, data.Y):
-        h = x
-        for i, layer in enumerate(layers):
-            out = []
-            for w, b in layer:
-                s = minigrad.dot([*w, b], [*h, 1.0])  # one node for w·h + b
-                out.append(s.relu() if i < last else s)
-            h = out
-        d = h[0] - y
-        terms.append(d * d)
-    loss = minigrad.sum(terms) * (1.0 / len(data.X))
+    params = [Value(v) for v in mlp_parameters(data)]
+    loss = mlp_loss(params, data)
     loss.backward()
-    return loss.data, [p.grad for layer in layers for w, b in layer for p in (*w, b)], loss
+    return loss.data, [p.grad for p in params], loss
+
+
+# ---------------------------------------------------------------------------- minigrad, traced
+
+_PROGRAMS: dict[tuple[str, int], Any] = {}  # traced once per workload and data set: the first call (the warm-up)
+
+
+def _program(key: tuple[str, int], make: Callable[[], Any]) -> Any:
+    if key not in _PROGRAMS:
+        _PROGRAMS[key] = make()
+    return _PROGRAMS[key]
+
+
+def traced_chain(n: int) -> Outcome:
+    import minigrad
+
+    def chain(x: Any) -> Any:
+        for _ in range(n):
+            x = x * CHAIN_FACTOR + CHAIN_SHIFT
+        return x
+
+    value, grad = _program(("chain", n), lambda: minigrad.trace(chain, 1.0)).value_and_grad(1.0)
+    return value, [grad], None
+
+
+def traced_logreg(data: LogRegData) -> Outcome:
+    """The whole step traced to float code (the data baked in as constants), the parameters its arguments."""
+    import minigrad
+
+    make = lambda: minigrad.trace(lambda w, b: logreg_loss(w, b, data), data.w, data.b)  # noqa: E731
+    value, (gw, gb) = _program(("logreg", id(data)), make).value_and_grad(data.w, data.b)
+    return value, [*gw, gb], None
+
+
+def traced_mlp(data: MLPData) -> Outcome:
+    import minigrad
+
+    params = mlp_parameters(data)
+    make = lambda: minigrad.trace(lambda p: mlp_loss(p, data), params)  # noqa: E731
+    value, grads = _program(("mlp", id(data)), make).value_and_grad(params)
+    return value, grads, None
+
+
+def _arrays(data: LogRegData | MLPData) -> tuple[Any, Any]:
+    import numpy as np
+
+    return _program(("arrays", id(data)), lambda: (np.array(data.X), np.array(data.Y)))  # type: ignore[no-any-return]
+
+
+def traced_numpy_logreg(data: LogRegData) -> Outcome:
+    """One example's loss traced, run on all m examples at once with NumPy arrays (mean over the batch)."""
+    import minigrad
+
+    X, Y = _arrays(data)
+    make = lambda: minigrad.trace(logreg_term, data.w, data.b, data.X[0], data.Y[0], batched=(2, 3), mean=True)  # noqa: E731
+    value, (gw, gb) = _program(("logreg numpy", id(data)), make).value_and_grad(data.w, data.b, X, Y)
+    return value, [*gw, gb], None
+
+
+def traced_numpy_mlp(data: MLPData) -> Outcome:
+    import minigrad
+
+    X, Y = _arrays(data)
+    shapes, params = mlp_shapes(data), mlp_parameters(data)
+    term = lambda p, x, y: mlp_term(p, shapes, x, y)  # noqa: E731
+    make = lambda: minigrad.trace(term, params, data.X[0], data.Y[0], batched=(1, 2), mean=True)  # noqa: E731
+    value, grads = _program(("mlp numpy", id(data)), make).value_and_grad(params, X, Y)
+    return value, grads, None
+
+
+# ---------------------------------------------------------------------------- hand-written NumPy
+
+
+def numpy_logreg(data: LogRegData) -> Outcome:
+    """Logistic regression vectorised by hand: ``σ(Xw + b)``, the mean cross-entropy, ``Xᵀ(a − y)/m``."""
+    import numpy as np
+
+    X, Y = _arrays(data)
+    w = np.array(data.w)
+    a = 1.0 / (1.0 + np.exp(-(X @ w + data.b)))
+    loss = -np.mean(Y * np.log(a) + (1.0 - Y) * np.log(1.0 - a))
+    dz = (a - Y) / len(Y)
+    return float(loss), [*(X.T @ dz).tolist(), float(dz.sum())], None
+
+
+def numpy_mlp(data: MLPData) -> Outcome:
+    """The MLP vectorised by hand: a matrix product per layer forward and backward."""
+    import numpy as np
+
+    X, Y = _arrays(data)
+    Ws = [np.array([w for w, _ in layer]) for layer in data.layers]
+    Bs = [np.array([b for _, b in layer]) for layer in data.layers]
+    hs, zs = [X], []
+    for i, (W, B) in enumerate(zip(Ws, Bs)):
+        z = hs[-1] @ W.T + B
+        zs.append(z)
+        hs.append(np.maximum(z, 0.0) if i < len(Ws) - 1 else z)
+    d = hs[-1][:, 0] - Y
+    loss = float(np.mean(d * d))
+    g = (2.0 * d / len(Y))[:, None]
+    grads = []
+    for i in range(len(Ws) - 1, -1, -1):
+        if i < len(Ws) - 1:
+            g = g * (zs[i] > 0.0)
+        grads.append(np.concatenate([g.T @ hs[i], g.sum(axis=0)[:, None]], axis=1).ravel().tolist())
+        g = g @ Ws[i]
+    return loss, [x for layer in reversed(grads) for x in layer], None
 
 
 # ---------------------------------------------------------------------------- micrograd
@@ -376,7 +515,12 @@ WORKLOADS = ("chain", "logreg", "mlp")
 MINIGRAD_CHAINED = "minigrad, + and × only"
 """minigrad running micrograd's model code (no ``dot``/``sum`` nodes): the same graph as micrograd's."""
 
+TRACED, TRACED_NUMPY = "minigrad, traced", "minigrad, traced, NumPy"
+"""``minigrad.trace``: the step as generated float code; one example's program over the batch on NumPy."""
+
 ENGINES: dict[str, dict[str, Callable[..., Outcome]]] = {
+    TRACED: {"chain": traced_chain, "logreg": traced_logreg, "mlp": traced_mlp},
+    TRACED_NUMPY: {"logreg": traced_numpy_logreg, "mlp": traced_numpy_mlp},
     "minigrad": {"chain": minigrad_chain, "logreg": minigrad_logreg, "mlp": minigrad_mlp},
     MINIGRAD_CHAINED: {"chain": minigrad_chain, "logreg": minigrad_chained_logreg, "mlp": minigrad_chained_mlp},
     "micrograd": {"chain": micrograd_chain, "logreg": micrograd_logreg, "mlp": micrograd_mlp},
@@ -387,7 +531,7 @@ ENGINES: dict[str, dict[str, Callable[..., Outcome]]] = {
 
 def available_engines(torch: bool = True) -> list[str]:
     """The engines importable here, minigrad first and floats last (``torch=False``: leave PyTorch out)."""
-    names = ["minigrad", MINIGRAD_CHAINED]
+    names = ["minigrad", MINIGRAD_CHAINED, TRACED, TRACED_NUMPY]
     for name, module in (("micrograd", "micrograd.engine"), ("torch", "torch")):
         if name == "torch" and not torch:
             continue
@@ -411,7 +555,7 @@ def cross_check(engines: list[str], chain_n: int, logreg: LogRegData, mlp: MLPDa
     for workload in WORKLOADS:
         ref_value, ref_grads, _ = ENGINES["minigrad"][workload](args[workload])
         for engine in engines:
-            if engine == "minigrad":
+            if engine == "minigrad" or workload not in ENGINES[engine]:
                 continue
             value, grads, _ = ENGINES[engine][workload](args[workload])
             if len(grads) != len(ref_grads):

@@ -175,18 +175,19 @@ def generate(tape: Tape) -> Compiled:
         header.append(f"    {', '.join(names[x] for x in tape.captured)}{single} = captured")
 
     forward: list[str] = []
-    local_exprs: dict[Value, tuple[Expr, ...]] = {}
+    local_exprs: dict[Value, list[tuple[str, int]]] = {}
     ready = _guard_positions(tape)
+    templates: dict[tuple[Any, ...], Template] = {}
     for k, node in enumerate(tape.order):
         if node.parents:
-            operands = [Expr.name(names[x]) if isinstance(x, Value) else x for x in node.operands]
-            out, local_grads = node.primitive.rule(SYMBOLS, *operands)  # type: ignore[union-attr]
-            out = as_expr(out)
-            forward.append(f"    {names[node]} = {out.code()}")
-            if out.kind != "name":
-                out.bind(names[node])
-            parents_locals = _for_parents(node.primitive, node.operands, tuple(local_grads))  # type: ignore[arg-type]
-            local_exprs[node] = tuple(as_expr(d) for d in parents_locals[1])
+            key = (node.primitive, *(None if isinstance(x, Value) else repr(x) for x in node.operands))
+            if key not in templates:
+                templates[key] = _template(node)
+            out, local_codes = templates[key]
+            operand_names = [names[x] if isinstance(x, Value) else "" for x in node.operands]
+            var = names[node]
+            forward.append(f"    {var} = {out.format(*operand_names, out=var)}")
+            local_exprs[node] = [(code.format(*operand_names, out=var), prec) for code, prec in local_codes]
         for index in ready.get(k, []):
             forward.append(f"    if {_guard_fails(tape.guards[index], names)}: _retrace({index})  # a guard")
     computed = [names[n] for n in tape.order if n.parents]
@@ -197,7 +198,7 @@ def generate(tape: Tape) -> Compiled:
     value = names[root] if isinstance(root, Value) else constant_code(root)
     forward_source = "\n".join([*header, *forward, f"    return {value}"])
 
-    backward, grad_names = _backward(tape, names, local_exprs, wanted, function)
+    backward, grad_names = _backward(tape, names, local_exprs, wanted)
     shaped = []
     for i in shared:
         leaf = tape.leaves[i]
@@ -220,6 +221,23 @@ def generate(tape: Tape) -> Compiled:
     )
 
 
+Template = tuple[str, list[tuple[str, int]]]
+"""A node's line and its local derivatives as format strings: ``{0}``, ``{1}`` … the operands, ``{out}`` the output."""
+
+
+def _template(node: Value) -> Template:
+    """The node's rule run on symbols named ``{0}``, ``{1}`` …: its code for any node of the same shape."""
+    operands = [Expr.name(f"{{{i}}}") if isinstance(x, Value) else x for i, x in enumerate(node.operands)]
+    out, local_grads = node.primitive.rule(SYMBOLS, *operands)  # type: ignore[union-attr]
+    out = as_expr(out)
+    line = out.code()
+    if out.kind != "name":
+        out.bind("{out}")
+    for_parents = _for_parents(node.primitive, node.operands, tuple(local_grads))[1]  # type: ignore[arg-type]
+    local = [(d.code(), d.precedence) for d in map(as_expr, for_parents)]
+    return line, local
+
+
 def _flat(leaf: Value | list[Value]) -> list[Value]:
     return leaf if isinstance(leaf, list) else [leaf]
 
@@ -237,7 +255,7 @@ def _guard_positions(tape: Tape) -> dict[int, list[int]]:
 
 
 def _backward(
-    tape: Tape, names: dict[Value, str], local_exprs: dict[Value, tuple[Expr, ...]], wanted: set[Value], function: str
+    tape: Tape, names: dict[Value, str], local_exprs: dict[Value, list[tuple[str, int]]], wanted: set[Value]
 ) -> tuple[list[str], dict[Value, str]]:
     """The backward lines, as :func:`minigrad.engine.backpropagate` computes (only edges that reach ``wanted``)."""
     root = tape.root
@@ -250,37 +268,38 @@ def _backward(
     if root not in needs:
         return [], {}
     r = names[root]
+    labelled = root.label == r  # a name the user gave: dJ_dx; else the shorter d_x
     taken = set(names.values())
     grad_names: dict[Value, str] = {}
 
     def grad_name(node: Value) -> str:
         if node not in grad_names:
-            name = f"d{r}_d{names[node]}"
+            name = f"d{r}_d{names[node]}" if labelled else f"d_{names[node]}"
             while name in taken:
                 name += "_"
             taken.add(name)
             grad_names[node] = name
         return grad_names[node]
 
-    lines = [f"    # backward: d{r}_dx is ∂{r}/∂x", f"    {grad_name(root)} = 1.0"]
+    lines = [f"    # backward: d{r}_dx is ∂{r}/∂x" if labelled else f"    # backward: d_x is ∂{r}/∂x"]
+    lines.append(f"    {grad_name(root)} = 1.0")
     reached = {root}
     for node in reversed(tape.order):
         if node not in reached or not node.parents:
             continue
         g = grad_names[node]
-        for parent, local in zip(node.parents, local_exprs[node], strict=True):
+        for parent, (code, precedence) in zip(node.parents, local_exprs[node], strict=True):
             if parent not in needs:
                 continue
-            code = local.code()
             if code == "1.0":
                 contribution = g  # g * 1.0 is g, bit for bit
             elif code == "-1.0":
                 contribution = f"-{g}"
             else:
-                contribution = f"{code} * {g}" if local.precedence >= _PRODUCT else f"({code}) * {g}"
+                contribution = f"{code} * {g}" if precedence >= _PRODUCT else f"({code}) * {g}"
             target = grad_name(parent)
             if parent in reached:
-                lines.append(f"    {target} = {target} + {contribution}")
+                lines.append(f"    {target} += {contribution}")  # for floats: target = target + contribution
             else:
                 lines.append(f"    {target} = {contribution}")
                 reached.add(parent)

@@ -120,6 +120,8 @@ class Expr:
         return f"Expr({self.code()!r})"
 
     def _op(self, op: str, other: object, swap: bool = False) -> Expr:
+        if op == "*" and (other == 1.0 and other.__class__ is float):
+            return self  # x * 1.0 is x, bit for bit (nan, inf and -0.0 included)
         o = as_expr(other)
         return Expr("op", op, (o, self) if swap else (self, o))
 

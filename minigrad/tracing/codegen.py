@@ -299,7 +299,7 @@ def _backward(
                 contribution = f"{code} * {g}" if precedence >= _PRODUCT else f"({code}) * {g}"
             target = grad_name(parent)
             if parent in reached:
-                lines.append(f"    {target} += {contribution}")  # for floats: target = target + contribution
+                lines.append(f"    {target} += {contribution}")  # on floats, the same as target = target + …
             else:
                 lines.append(f"    {target} = {contribution}")
                 reached.add(parent)

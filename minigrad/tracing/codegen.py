@@ -72,6 +72,9 @@ _GLOBALS: dict[str, Any] = {
     "_retrace": _retrace,
 }
 RESERVED = frozenset(_GLOBALS) | {"captured", "out"}
+ALIAS_ABOVE = 64
+"""In programs of more operations than this, a gradient passed on unchanged (``d_u = d_v``) gets no line of its
+own: the parent's gradient is the node's variable. Shorter listings keep the line, for reading."""
 
 
 @dataclass
@@ -284,12 +287,22 @@ def _backward(
     lines = [f"    # backward: d{r}_dx is ∂{r}/∂x" if labelled else f"    # backward: d_x is ∂{r}/∂x"]
     lines.append(f"    {grad_name(root)} = 1.0")
     reached = {root}
+    alias = sum(1 for n in tape.order if n.parents) > ALIAS_ABOVE
     for node in reversed(tape.order):
         if node not in reached or not node.parents:
             continue
         g = grad_names[node]
+        aliased = not alias
         for parent, (code, precedence) in zip(node.parents, local_exprs[node], strict=True):
             if parent not in needs:
+                continue
+            first = parent.parents and parent not in reached and node.parents.count(parent) == 1
+            if code == "1.0" and not aliased and first:
+                # The parent's gradient starts as this node's: the same variable, no line. Safe: this node's
+                # gradient is read only by its own edges, and at most one parent takes over its variable.
+                grad_names[parent] = g
+                reached.add(parent)
+                aliased = True
                 continue
             if code == "1.0":
                 contribution = g  # g * 1.0 is g, bit for bit

@@ -126,7 +126,7 @@ class Program:
     def _run(self, args: tuple[Any, ...], want_grad: bool) -> Result:
         if len(args) != len(self.tape.leaves):
             raise TypeError(f"this program takes {len(self.tape.leaves)} arguments, got {len(args)}")
-        if any(is_batch(args[i], self.tape.leaves[i]) for i in self.batched):
+        if self.batched and any(is_batch(args[i], self.tape.leaves[i]) for i in self.batched):
             value, grads, captured, m = self._run_batch(args, want_grad)
             if self.mean:
                 value = value / m
@@ -258,6 +258,8 @@ def _numbers(tape: Tape, args: tuple[Any, ...]) -> list[Any]:
             if len(numbers) != len(leaf):
                 raise ValueError(f"argument {name} has {len(numbers)} numbers, the trace was made with {len(leaf)}")
             out.append(numbers)
+        elif arg.__class__ is float:
+            out.append(arg)
         else:
             if is_sequence(arg):
                 raise TypeError(f"argument {name} must be a number (as in the trace), got a sequence")

@@ -33,6 +33,10 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    # One BLAS thread, set before NumPy loads: every engine here is single-threaded Python, and on a shared
+    # 2-core machine BLAS threads waiting for each other made hand-written NumPy's MLP step 10-100x slower.
+    os.environ.setdefault(_variable, "1")
 sys.path.insert(0, str(HERE))
 
 import workloads as wl  # noqa: E402

@@ -223,7 +223,7 @@ def _quiet(xp: Any) -> Iterator[None]:
 
 
 def replay(
-    tape: Tape, args: Sequence[Any], want_grad: bool, positions: Sequence[int] | None = None
+    tape: Tape, args: Sequence[Any], want_grad: bool, positions: Sequence[int] | np.ndarray | None = None
 ) -> tuple[float, tuple[Any, ...], dict[Value, float]]:
     """``(value, shared-argument gradients, captured-leaf gradients)`` of ``tape``, summed over a batch.
 
@@ -382,12 +382,9 @@ def _run_eagerly(tape: Tape, args: Sequence[Any], i: int, position: int) -> None
     """Run the tape's nodes on example ``i`` alone with the eager engine: its errors, with the index."""
     example = [row(a, i) if k in tape.batched else a for k, a in enumerate(args)]
     leaves = leaves_for(tape.names, example)
-    flat = {}
+    flat: dict[Value, Value] = {}
     for leaf, mine in zip(tape.leaves, leaves, strict=True):
-        if isinstance(leaf, list):
-            flat.update(zip(leaf, mine, strict=True))  # type: ignore[arg-type]
-        else:
-            flat[leaf] = mine
+        flat.update(zip(_flat(leaf), _flat(mine), strict=True))
     made: dict[Value, Any] = dict(flat)
     try:
         for node in tape.order:
@@ -431,9 +428,7 @@ def row(arg: Any, i: int) -> Any:
 def _plans(tape: Tape) -> dict[Value, Linear]:
     """The nodes of ``tape`` that run as a matrix product over a batch (found once per tape)."""
     if tape.plans is None:
-        column_of = {
-            x: (i, j) for i in tape.batched if isinstance(tape.leaves[i], list) for j, x in enumerate(tape.leaves[i])
-        }
+        column_of = {x: (i, j) for i in tape.batched for j, x in enumerate(_flat(tape.leaves[i]))}
         found = {node: plan(node, column_of, tape.per_example) for node in tape.order if node in tape.per_example}
         tape.plans = {node: p for node, p in found.items() if p is not None}
     return tape.plans

@@ -42,7 +42,7 @@ MAX_TARGETS = 16
 class TracedLoss:
     """``loss(model(x), y)`` over batches of ``inputs`` (rows) and ``targets``, traced per target value."""
 
-    def __init__(self, model: Any, loss: Callable[..., Any], inputs: np.ndarray, targets: Sequence[Any]) -> None:
+    def __init__(self, model: Any, loss: Callable[..., Any], inputs: Any, targets: Sequence[Any]) -> None:
         self.model = model
         self.loss = loss
         self.inputs = np.asarray(inputs, dtype=float)

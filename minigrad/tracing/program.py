@@ -118,7 +118,7 @@ class Program:
         value, _, captured = self._run(args, want_grad=True)
         for leaf, g in captured.items():
             before = leaf.grad
-            leaf.grad = g if before.__class__ is float and before == 0.0 else before + g  # type: ignore[operator]
+            leaf.grad = g if before.__class__ is float and before == 0.0 else before + g
         return value
 
     # ----------------------------------------------------------------- running
@@ -247,7 +247,7 @@ def _take(args: tuple[Any, ...], batched: tuple[int, ...], rows: np.ndarray) -> 
                  for k, a in enumerate(args))
 
 
-def _numbers(tape: Tape, args: tuple[Any, ...]) -> list[Any]:
+def _numbers(tape: Tape, args: Sequence[Any]) -> list[Any]:
     """The arguments as floats and lists of floats, of the lengths the trace was made with."""
     out: list[Any] = []
     for name, leaf, arg in zip(tape.names, tape.leaves, args, strict=True):

@@ -123,7 +123,7 @@ def record(f: Callable[..., Any], args: Sequence[Any], batched: tuple[int, ...])
 
     def watch(value: Value, how: str, other: object, result: object) -> None:
         if how in COMPARISONS:
-            kept = other if isinstance(other, Value) else _as_float(other)  # type: ignore[arg-type]
+            kept = other if isinstance(other, Value) else _as_float(other)
             guards.append(Guard(value, how, kept, bool(result)))
         elif how == "bool":
             guards.append(Guard(value, how, None, bool(result)))

@@ -428,7 +428,8 @@ def row(arg: Any, i: int) -> Any:
 def _plans(tape: Tape) -> dict[Value, Linear]:
     """The nodes of ``tape`` that run as a matrix product over a batch (found once per tape)."""
     if tape.plans is None:
-        column_of = {x: (i, j) for i in tape.batched for j, x in enumerate(_flat(tape.leaves[i]))}
+        matrices = [(i, leaf) for i in tape.batched if isinstance(leaf := tape.leaves[i], list)]  # (m, n) arguments
+        column_of = {x: (i, j) for i, leaf in matrices for j, x in enumerate(leaf)}
         found = {node: plan(node, column_of, tape.per_example) for node in tape.order if node in tape.per_example}
         tape.plans = {node: p for node, p in found.items() if p is not None}
     return tape.plans

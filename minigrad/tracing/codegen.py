@@ -82,14 +82,15 @@ class Compiled:
     """A tape turned into code: the listing, and the two functions compiled from it.
 
     ``forward(*args, captured)`` returns the value; ``value_and_grad(*args, captured)``
-    returns ``(value, grads, captured_grads)``: the gradients of the shared arguments
-    (a float, or a list for a sequence) and of the captured leaves.
+    returns ``(value, grads)``, and ``captured_grads`` after them when there are captured
+    leaves: the gradients of the shared arguments (a float, or a list for a sequence)
+    and of the captured leaves. (``captured`` is an argument only when there are any.)
     """
 
     tape: Tape
     source: str
     forward_source: str
-    value_and_grad: Callable[..., tuple[float, tuple[Any, ...], tuple[float, ...]]]
+    value_and_grad: Callable[..., Any]
     names: dict[Value, str]
     _forward: Callable[..., float] | None = None
 
@@ -219,7 +220,7 @@ def generate(tape: Tape) -> Compiled:
         tape,
         source,
         forward_source,
-        _with_captured(_compile(source, function), bool(tape.captured)),
+        _compile(source, function),
         names,
     )
 
@@ -323,15 +324,3 @@ def _compile(source: str, function: str) -> Callable[..., Any]:
     namespace = dict(_GLOBALS)
     exec(compile(source, f"<minigrad.trace {function}>", "exec"), namespace)
     return namespace[function]  # type: ignore[no-any-return]
-
-
-def _with_captured(fn: Callable[..., Any], has_captured: bool) -> Callable[..., Any]:
-    """``fn`` returning ``(value, grads, captured_grads)`` also when there is nothing captured."""
-    if has_captured:
-        return fn
-
-    def without(*args: Any) -> Any:
-        value, grads = fn(*args)
-        return value, grads, ()
-
-    return without

@@ -142,10 +142,13 @@ class Program:
             leaves = compiled.tape.captured
             extra = (tuple(leaf.data for leaf in leaves),) if leaves else ()
             try:
-                if want_grad:
-                    value, grads, captured = compiled.value_and_grad(*numbers, *extra)
-                    return value, grads, dict(zip(leaves, captured, strict=True))
-                return compiled.forward(*numbers, *extra), (), {}
+                if not want_grad:
+                    return compiled.forward(*numbers, *extra), (), {}
+                if not leaves:
+                    value, grads = compiled.value_and_grad(*numbers)
+                    return value, grads, {}
+                value, grads, captured = compiled.value_and_grad(*numbers, *extra)
+                return value, grads, dict(zip(leaves, captured, strict=True))
             except GuardFailed:
                 continue
             except (NotFinite, ArithmeticError, ValueError):

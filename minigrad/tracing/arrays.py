@@ -5,7 +5,7 @@ array library (NumPy, or any Array API namespace through ``array-api-compat``: D
 PyTorch, CuPy). A node is per example when any of its operands is; its value is an array
 with one entry per example. Shared nodes (parameters and what is computed from them
 alone) stay floats, computed by the eager engine's float rules. Backward runs the same
-loop as :func:`minigrad.engine.backpropagate`; a gradient flowing from a per-example node
+loop as :meth:`minigrad.Value.backward`; a gradient flowing from a per-example node
 into a shared one is summed over the batch.
 
 Errors: NumPy would give inf or nan (and a warning) where the eager engine raises. Here

@@ -2,7 +2,7 @@
 
 Each node's line comes from its primitive's rule run on symbols (:mod:`minigrad.tracing.symbols`):
 the output becomes ``u = b * c``, and each local derivative an expression in those names.
-The backward lines do what :func:`minigrad.engine.backpropagate` does, in its order: a
+The backward lines do what :meth:`minigrad.Value.backward` does, in its order: a
 node's gradient times the local derivative, assigned to the parent's gradient the first
 time and added to it after that. Functions are those of :mod:`minigrad.scalar`, so the
 floats are those of the eager engine, bit for bit.
@@ -261,7 +261,7 @@ def _guard_positions(tape: Tape) -> dict[int, list[int]]:
 def _backward(
     tape: Tape, names: dict[Value, str], local_exprs: dict[Value, list[tuple[str, int]]], wanted: set[Value]
 ) -> tuple[list[str], dict[Value, str]]:
-    """The backward lines, as :func:`minigrad.engine.backpropagate` computes (only edges that reach ``wanted``)."""
+    """The backward lines, as :meth:`minigrad.Value.backward` computes (only edges that reach ``wanted``)."""
     root = tape.root
     if not isinstance(root, Value):
         return [], {}

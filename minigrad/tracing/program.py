@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.engine import Value, _as_float, backpropagate
+from minigrad.engine import Value, _as_float, gradients
 from minigrad.functional import as_integer, is_sequence
 from minigrad.tracing.arrays import GuardError, Partial, is_batch, replay, row, with_index
 from minigrad.tracing.codegen import Compiled, GuardFailed, NotFinite, generate
@@ -146,9 +146,9 @@ class Program:
                     return compiled.forward(*numbers, *extra), (), {}
                 if not leaves:
                     value, grads = compiled.value_and_grad(*numbers)
-                    return value, grads, {}
+                    return value, _plus_zero(grads), {}
                 value, grads, captured = compiled.value_and_grad(*numbers, *extra)
-                return value, grads, dict(zip(leaves, captured, strict=True))
+                return value, _plus_zero(grads), {leaf: g + 0.0 for leaf, g in zip(leaves, captured, strict=True)}
             except GuardFailed:
                 continue
             except (NotFinite, ArithmeticError, ValueError):
@@ -277,7 +277,9 @@ def _eagerly(tape: Tape) -> Result:
         grads: dict[Value, Any] = {}
         value = root
     else:
-        grads = backpropagate(root)
+        nodes = [x for i, leaf in enumerate(tape.leaves) if i not in tape.batched for x in _flat(leaf)]
+        nodes += tape.captured
+        grads = dict(zip(nodes, gradients(root, nodes), strict=True))
         value = root.data
     shaped: list[Any] = []
     for i, leaf in enumerate(tape.leaves):
@@ -288,6 +290,21 @@ def _eagerly(tape: Tape) -> Result:
         else:
             shaped.append(grads.get(leaf, 0.0))
     return value, tuple(shaped), {x: grads.get(x, 0.0) for x in tape.captured}
+
+
+def _flat(leaf: Value | list[Value]) -> list[Value]:
+    return leaf if isinstance(leaf, list) else [leaf]
+
+
+def _plus_zero(grads: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``g + 0.0`` for every gradient: ``-0.0`` becomes ``0.0``, nothing else changes.
+
+    The eager engine starts every gradient from ``0.0`` and adds, so it never ends with
+    ``-0.0``; the generated code assigns the first contribution, which can be ``-0.0``.
+    Every other bit is the same (the same products and sums; a zero's sign changes only
+    zeros).
+    """
+    return tuple([g + 0.0 for g in x] if isinstance(x, list) else x + 0.0 for x in grads)
 
 
 def _batched(batched: Any, count: int) -> tuple[int, ...]:

@@ -2,7 +2,7 @@
 
 >>> tape = record(lambda a, b, c: 3 * (a + b * c), (5.0, 3.0, 2.0), ())
 >>> [n.op or n.label for n in tape.order]
-['c', 'b', 'mul', 'a', 'add', 'mul']
+['a', 'b', 'c', 'mul', 'add', 'mul']
 >>> tape.root.data, tape.names
 (33.0, ['a', 'b', 'c'])
 """

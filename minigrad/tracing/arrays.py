@@ -44,11 +44,23 @@ __all__ = ["ArrayMath", "GuardError", "Partial", "is_batch", "namespace_of", "re
 
 
 class GuardError(RuntimeError):
-    """An example takes another branch than the traced run did (a guard does not hold for it)."""
+    """A batch takes more branches than a program keeps traces for (a Python ``if`` on a ``Value`` in ``f``).
+
+    >>> from minigrad import trace
+    >>> program = trace(lambda x: x * round(x, 2), 0.5, batched=(0,))  # one branch per value of round(x, 2)
+    >>> program(np.linspace(0.0, 1.0, 40))
+    Traceback (most recent call last):
+    ...
+    minigrad.tracing.arrays.GuardError: example 7 takes another branch than the 8 traces made so far ...
+    """
 
 
 class Partial(Exception):
-    """Some examples take another branch than the trace: ``holds`` says which ones follow it."""
+    """Some examples take another branch than the trace: ``holds`` says which ones follow it.
+
+    >>> Partial(np.array([True, False])).args
+    ('1 of 2 examples follow the trace',)
+    """
 
     def __init__(self, holds: np.ndarray) -> None:
         super().__init__(f"{int(holds.sum())} of {holds.size} examples follow the trace")

@@ -85,6 +85,11 @@ class Compiled:
     returns ``(value, grads)``, and ``captured_grads`` after them when there are captured
     leaves: the gradients of the shared arguments (a float, or a list for a sequence)
     and of the captured leaves. (``captured`` is an argument only when there are any.)
+
+    >>> from minigrad.tracing.tape import record
+    >>> compiled = generate(record(lambda x: x * x, (3.0,), ()))
+    >>> compiled.value_and_grad(3.0), compiled.forward(4.0)
+    ((9.0, (6.0,)), 16.0)
     """
 
     tape: Tape

@@ -40,7 +40,14 @@ MAX_TARGETS = 16
 
 
 class TracedLoss:
-    """``loss(model(x), y)`` over batches of ``inputs`` (rows) and ``targets``, traced per target value."""
+    """``loss(model(x), y)`` over batches of ``inputs`` (rows) and ``targets``, traced per target value.
+
+    ``usable`` is false when training must run eagerly (see the module's example).
+
+    >>> from minigrad.nn import Neuron, mse
+    >>> TracedLoss(Neuron(1, seed=0), mse, [[0.0], [1.0]], [0.5, 1.5]).usable
+    True
+    """
 
     def __init__(self, model: Any, loss: Callable[..., Any], inputs: Any, targets: Sequence[Any]) -> None:
         self.model = model

@@ -34,7 +34,7 @@ class Linear:
     ``matrix``: the batched argument whose ``columns`` are the per-example factors;
     ``weights``: the operand index of each column's shared factor; ``rest``: the other
     products, as pairs of operand indices; ``local``: for each edge to a parent, the
-    operand index its local derivative is.
+    operand index its local derivative is. The module's example shows one.
     """
 
     matrix: int

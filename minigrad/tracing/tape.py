@@ -61,6 +61,10 @@ class Tape:
     or a float when the output does not depend on any ``Value``). ``captured`` are the
     leaves that did not come from the arguments (a model's parameters, constants made
     inside ``f``): replay reads their current ``data``.
+
+    >>> tape = record(lambda w, x: w * x, (2.0, 3.0), (1,))
+    >>> tape.names, tape.batched, sorted(n.op for n in tape.per_example)
+    (['w', 'x'], (1,), ['', 'mul'])
     """
 
     names: list[str]

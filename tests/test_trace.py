@@ -19,7 +19,7 @@ def J(a, b, c):
     u = b * c
     v = a + u
     J = 3.0 * v
-    _check(u, v, J)
+    _check(u + v + J)
     # backward: dJ_dx is ∂J/∂x
     dJ_dJ = 1.0
     dJ_dv = 3.0 * dJ_dJ

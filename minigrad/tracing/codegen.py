@@ -18,7 +18,7 @@ def J(a, b, c):
     u = b * c
     v = a + u
     J = 3.0 * v
-    _check(u, v, J)
+    _check(u + v + J)
     # backward: dJ_dx is ∂J/∂x
     dJ_dJ = 1.0
     dJ_dv = 3.0 * dJ_dJ
@@ -54,8 +54,8 @@ class NotFinite(Exception):
     """Raised by generated code when a value is inf or nan: the eager engine decides whether that is an error."""
 
 
-def _check(*values: float) -> None:
-    total = sum(values)
+def _check(total: float) -> None:
+    """Raise :class:`NotFinite` when ``total``, the sum of every value computed, is inf or nan (as any term was)."""
     if total - total != 0.0:
         raise NotFinite
 
@@ -201,7 +201,7 @@ def generate(tape: Tape) -> Compiled:
             forward.append(f"    if {_guard_fails(tape.guards[index], names)}: _retrace({index})  # a guard")
     computed = [names[n] for n in tape.order if n.parents]
     if computed:
-        forward.append(f"    _check({', '.join(computed)})")
+        forward.extend(_check_lines(computed))
 
     root = tape.root
     value = names[root] if isinstance(root, Value) else constant_code(root)
@@ -249,6 +249,22 @@ def _template(node: Value) -> Template:
 
 def _flat(leaf: Value | list[Value]) -> list[Value]:
     return leaf if isinstance(leaf, list) else [leaf]
+
+
+def _check_lines(names: list[str]) -> list[str]:
+    """``_check(u + v + J)``: one sum of every value (inf or nan if any is), in brackets of 100 terms.
+
+    A sum, not a call with every value: no tuple of thousands of floats to build. Big
+    programs sum in lines of 5,000 terms, so that no expression nests too deep to compile.
+    """
+    chunks = [" + ".join(names[i : i + 100]) for i in range(0, len(names), 100)]
+    if len(chunks) == 1:
+        return [f"    _check({chunks[0]})"]
+    groups = [" + ".join(f"({c})" for c in chunks[i : i + 50]) for i in range(0, len(chunks), 50)]
+    if len(groups) == 1:
+        return [f"    _check({groups[0]})"]
+    lines = [f"    _sum{k} = {g}" for k, g in enumerate(groups)]
+    return [*lines, f"    _check({' + '.join(f'_sum{k}' for k in range(len(groups)))})"]
 
 
 def _guard_positions(tape: Tape) -> dict[int, list[int]]:

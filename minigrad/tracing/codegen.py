@@ -184,7 +184,7 @@ def generate(tape: Tape) -> Compiled:
         header.append(f"    {', '.join(names[x] for x in tape.captured)}{single} = captured")
 
     forward: list[str] = []
-    local_exprs: dict[Value, list[tuple[str, int]]] = {}
+    local_exprs: dict[Value, Locals] = {}
     ready = _guard_positions(tape)
     templates: dict[tuple[Any, ...], Template] = {}
     for k, node in enumerate(tape.order):
@@ -196,7 +196,7 @@ def generate(tape: Tape) -> Compiled:
             operand_names = [names[x] if isinstance(x, Value) else "" for x in node.operands]
             var = names[node]
             forward.append(f"    {var} = {out.format(*operand_names, out=var)}")
-            local_exprs[node] = [(code.format(*operand_names, out=var), prec) for code, prec in local_codes]
+            local_exprs[node] = (local_codes, operand_names, var)  # written out by _backward, edge by edge
         for index in ready.get(k, []):
             forward.append(f"    if {_guard_fails(tape.guards[index], names)}: _retrace({index})  # a guard")
     computed = [names[n] for n in tape.order if n.parents]
@@ -230,8 +230,11 @@ def generate(tape: Tape) -> Compiled:
     )
 
 
-Template = tuple[str, list[tuple[str, int]]]
-"""A node's line and its local derivatives as format strings: ``{0}``, ``{1}`` … the operands, ``{out}`` the output."""
+Template = tuple[str, list[tuple[str, int, int | None]]]
+"""A node's line and its local derivatives as format strings: ``{0}``, ``{1}`` … the operands, ``{out}`` the output
+(each with its precedence, and the operand's index when it is just that operand)."""
+Locals = tuple[list[tuple[str, int, int | None]], list[str], str]
+"""A node's local-derivative templates, its operands' names and its own name."""
 
 
 def _template(node: Value) -> Template:
@@ -243,7 +246,11 @@ def _template(node: Value) -> Template:
     if out.kind != "name":
         out.bind("{out}")
     for_parents = _for_parents(node.primitive, node.operands, tuple(local_grads))[1]  # type: ignore[arg-type]
-    local = [(d.code(), d.precedence) for d in map(as_expr, for_parents)]
+    local = []
+    for d in map(as_expr, for_parents):
+        code = d.code()
+        operand = int(code[1:-1]) if code[1:-1].isdigit() and code[0] == "{" else None  # the operand itself
+        local.append((code, d.precedence, operand))
     return line, local
 
 
@@ -280,7 +287,7 @@ def _guard_positions(tape: Tape) -> dict[int, list[int]]:
 
 
 def _backward(
-    tape: Tape, names: dict[Value, str], local_exprs: dict[Value, list[tuple[str, int]]], wanted: set[Value]
+    tape: Tape, names: dict[Value, str], local_exprs: dict[Value, Locals], wanted: set[Value]
 ) -> tuple[list[str], dict[Value, str]]:
     """The backward lines, as :meth:`minigrad.Value.backward` computes (only edges that reach ``wanted``)."""
     root = tape.root
@@ -315,9 +322,11 @@ def _backward(
             continue
         g = grad_names[node]
         aliased = not alias
-        for parent, (code, precedence) in zip(node.parents, local_exprs[node], strict=True):
+        templates, operand_names, var = local_exprs[node]
+        for parent, (template, precedence, operand) in zip(node.parents, templates, strict=True):
             if parent not in needs:
                 continue
+            code = operand_names[operand] if operand is not None else template.format(*operand_names, out=var)
             first = parent.parents and parent not in reached and node.parents.count(parent) == 1
             if code == "1.0" and not aliased and first:
                 # The parent's gradient starts as this node's: the same variable, no line. Safe: this node's

@@ -10,13 +10,13 @@
 
 from minigrad import losses, nn, optim
 from minigrad.drawing import GradientPath, draw, gradient_paths, save_svg, to_svg
-from minigrad.engine import Value, dot, topological_order
-from minigrad.engine import sum_of as sum  # noqa: A004 - minigrad.sum, like numpy.sum and torch.sum
+from minigrad.engine import Value, topological_order
 from minigrad.functional import grad, hessian, jvp, value_and_grad
 from minigrad.functions import (
     abs,  # noqa: A004 - minigrad.abs, like numpy.abs
     cos,
     cosh,
+    dot,
     exp,
     expm1,
     log,
@@ -31,6 +31,7 @@ from minigrad.functions import (
     tan,
     tanh,
 )
+from minigrad.functions import sum_of as sum  # noqa: A004 - minigrad.sum, like numpy.sum and torch.sum
 from minigrad.gradcheck import GradCheck, check_grad
 from minigrad.primitives import Primitive, primitive
 from minigrad.seeding import manual_seed

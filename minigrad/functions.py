@@ -20,6 +20,7 @@ are defined, so those return plain floats.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from minigrad import scalar
@@ -29,6 +30,7 @@ from minigrad.primitives import (
     COS,
     COSH,
     DIV,
+    DOT,
     EXP,
     EXPM1,
     LOG,
@@ -43,6 +45,7 @@ from minigrad.primitives import (
     SIN,
     SINH,
     SQRT,
+    SUM,
     TAN,
     TANH,
 )
@@ -52,6 +55,7 @@ __all__ = [
     "cos",
     "cosh",
     "div",
+    "dot",
     "exp",
     "expm1",
     "heaviside",
@@ -67,6 +71,7 @@ __all__ = [
     "sin",
     "sinh",
     "sqrt",
+    "sum_of",
     "tan",
     "tanh",
     "xlogy",
@@ -299,3 +304,52 @@ def heaviside(x: Operand, at_zero: float) -> float:
 
 def _data(x: Operand) -> float:
     return x.data if isinstance(x, Value) else float(x)
+
+
+def sum_of(terms: Iterable[Value | Number]) -> Value | float:
+    """``t1 + t2 + … + tn`` as one ``sum`` node with an edge from every ``Value`` term.
+
+    Each term is a ``Value`` or a plain number. The terms are added left to right, in the
+    order given, exactly as the chain ``t1 + t2 + … + tn`` would; the local derivative
+    for every ``Value`` term is 1. A term used twice gets two edges. With no ``Value``
+    among the terms the result is a plain float (0.0 for no terms).
+
+    >>> w, x, b = Value(2.0, "w"), Value(3.0, "x"), Value(1.0, "b")
+    >>> z = sum_of([w * x, b, 0.5])
+    >>> z.op, z.data, len(z.parents)
+    ('sum', 7.5, 2)
+    >>> z.backward(); w.grad, b.grad
+    (3.0, 1.0)
+    """
+    operands = tuple(terms)
+    return apply(SUM, *operands) if operands else 0.0
+
+
+def dot(xs: Iterable[Value | Number], ys: Iterable[Value | Number]) -> Value | float:
+    """``x1·y1 + x2·y2 + … + xn·yn`` as one ``dot`` node, with an edge from every ``Value``.
+
+    Each ``xi`` and ``yi`` is a ``Value`` or a plain number; the local derivatives are
+    ∂/∂xi = yi and ∂/∂yi = xi. The products are added left to right, exactly as the
+    chain ``x1*y1 + x2*y2 + …`` would, so a neuron's ``w·x + b`` is
+    ``dot([*w, b], [*x, 1.0])``, the same number as ``w1*x1 + … + wn*xn + b``. A
+    ``Value`` used twice gets two edges. With no ``Value`` at all the result is a plain
+    float. Sequences of different lengths raise ``ValueError``, anything that is not a
+    number or a ``Value`` ``TypeError``.
+
+    >>> w1, w2, b = Value(2.0, "w1"), Value(-1.0, "w2"), Value(0.5, "b")
+    >>> z = dot([w1, w2, b], [3.0, 4.0, 1.0])
+    >>> z.op, z.data, len(z.parents)
+    ('dot', 2.5, 3)
+    >>> z.backward(); w1.grad, w2.grad, b.grad
+    (3.0, 4.0, 1.0)
+    >>> dot([1, 2], [3, 4])
+    11.0
+    """
+    xs, ys = list(xs), list(ys)
+    if len(xs) != len(ys):
+        raise ValueError(f"dot of sequences of different lengths: {len(xs)} and {len(ys)}")
+    if not xs:
+        return 0.0
+    operands = xs + ys
+    operands[0::2], operands[1::2] = xs, ys  # the pairs, interleaved: x1, y1, x2, y2, ...
+    return apply(DOT, *operands)

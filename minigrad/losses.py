@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from numbers import Real
 from typing import TypeAlias, cast
 
-from minigrad.engine import Number, Value, sum_of
+from minigrad.engine import Number, Value
 from minigrad.functional import as_integer, is_sequence
+from minigrad.functions import sum_of
 
 __all__ = [
     "LOG_CLAMP",

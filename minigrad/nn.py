@@ -33,8 +33,9 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
-from minigrad.engine import Number, Value, dot
+from minigrad.engine import Number, Value
 from minigrad.functional import as_integer
+from minigrad.functions import dot
 from minigrad.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,

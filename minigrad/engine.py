@@ -115,7 +115,6 @@ def _operator(primitive: Primitive) -> Callable[[Value, Any], Value]:
         node.operands = operands
         node.parents = parents
         node.local_grads = local_grads
-        node._visited = None
         return node
 
     method.__name__ = method.__qualname__ = primitive.name
@@ -157,7 +156,6 @@ def _node(
     node.operands = operands
     node.parents = parents
     node.local_grads = local_grads
-    node._visited = None
     return node
 
 
@@ -185,7 +183,7 @@ class Value:
     (True, '5.00', False)
     """
 
-    __slots__ = ("_data", "_grad", "_label", "primitive", "operands", "parents", "local_grads", "_visited")
+    __slots__ = ("_data", "_grad", "_label", "primitive", "operands", "parents", "local_grads")
     __array_ufunc__ = None  # NumPy scalars on the left defer to Value's reflected operators
 
     _data: float
@@ -195,7 +193,6 @@ class Value:
     operands: tuple[Value | float, ...]
     parents: tuple[Value, ...]
     local_grads: tuple[float, ...]
-    _visited: object
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = data
@@ -203,7 +200,6 @@ class Value:
         self.label = label
         self.primitive = None
         self.operands = self.parents = self.local_grads = ()
-        self._visited = None
 
     # ------------------------------------------------------------- the public fields
 
@@ -565,20 +561,18 @@ def topological_order(root: Value) -> list[Value]:
     ['a', 'mul', 'add']
     """
     order: list[Value] = []
-    visited = object()  # a new mark for this walk: a node whose _visited is it has been seen
-    with _lock:  # one walk at a time, since the mark is stored in the nodes
-        root._visited = visited
-        stack = [(root, iter(root.parents))]
-        while stack:
-            node, parents = stack[-1]
-            for parent in parents:
-                if parent._visited is not visited:
-                    parent._visited = visited
-                    stack.append((parent, iter(parent.parents)))
-                    break
-            else:  # every parent is placed
-                stack.pop()
-                order.append(node)
+    visited = {root}
+    stack = [(root, iter(root.parents))]
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent not in visited:
+                visited.add(parent)
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:  # every parent is placed
+            stack.pop()
+            order.append(node)
     return order
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeAlias, cast
 
-from minigrad.engine import Grad, Number, Value, _as_float, gradients, topological_order
+from minigrad.engine import Grad, Number, Value, _as_float, _local_grads_as_values, gradients, topological_order
 
 __all__ = ["grad", "hessian", "jvp", "value_and_grad"]
 
@@ -52,11 +54,31 @@ def as_integer(x: object) -> int | None:
         return None
 
 
+_inside = threading.local()  # how many transforms (grad, jvp, ...) are running their function in this thread
+
+
+@contextmanager
+def _running() -> Iterator[bool]:
+    """While a transform runs its function: yields whether another transform is running around it."""
+    depth = getattr(_inside, "depth", 0)
+    _inside.depth = depth + 1
+    try:
+        yield depth > 0
+    finally:
+        _inside.depth = depth
+
+
+def _leaf(x: Any) -> Value:
+    """A fresh variable for one number. A ``Value`` (a nested transform) gets a node of its own that
+    depends on it (``x + 0``), so that paths through ``x`` elsewhere are not taken for paths through it."""
+    return x + 0.0 if isinstance(x, Value) else Value(x)
+
+
 def _to_values(arg: Any) -> Value | list[Value]:
-    """Leaves for one argument; a ``Value`` (when ``grad`` is nested in ``grad``) is used as it is."""
+    """Leaves for one argument: a ``Value`` each, a list of them for a sequence."""
     if is_sequence(arg):
-        return [x if isinstance(x, Value) else Value(x) for x in arg]
-    return arg if isinstance(arg, Value) else Value(arg)
+        return [_leaf(x) for x in arg]
+    return _leaf(arg)
 
 
 def _flat(leaves: list[Value | list[Value]]) -> list[Value]:
@@ -87,9 +109,12 @@ def value_and_grad(f: Callable[..., Any]) -> Callable[..., tuple[Any, Any]]:
     tuple with one entry per argument (a float, or a list of floats for a sequence),
     or the entry itself when ``f`` takes a single argument. No ``.grad`` is changed.
 
-    Called with ``Value`` s instead of numbers, as happens when it is nested
-    (``grad(grad(f))``), it returns ``Value`` s: the gradient as a graph of its own,
-    which the outer call differentiates again.
+    Nested in another transform (``grad(grad(f))``, or called inside the function
+    another ``grad`` differentiates), it returns ``Value`` s: the value and the gradient
+    as graphs of their own, which the outer transform differentiates again.
+
+    >>> grad(lambda x: x * grad(lambda y: x * y)(3.0))(2.0)  # d/dx (x · x) = 2x
+    4.0
 
     >>> value_and_grad(lambda x, y: x * y + y)(2.0, 3.0)
     (9.0, (3.0, 3.0))
@@ -100,8 +125,8 @@ def value_and_grad(f: Callable[..., Any]) -> Callable[..., tuple[Any, Any]]:
     @functools.wraps(f)
     def wrapped(*args: Any) -> tuple[Any, Any]:
         leaves = [_to_values(a) for a in args]
-        nested = any(isinstance(x, Value) for a in args for x in (a if is_sequence(a) else [a]))
-        out = _evaluate(f, leaves)
+        with _running() as nested:  # inside another transform: keep the graphs, to be differentiated again
+            out = _evaluate(f, leaves)
         variables = _flat(leaves)
         grads: list[Grad] = [0.0] * len(variables)
         if isinstance(out, Value):
@@ -150,7 +175,8 @@ def hessian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
     def wrapped(*args: Argument) -> list[list[float]]:
         leaves = [_to_values(a) for a in args]
         variables = _flat(leaves)
-        out = _evaluate(f, leaves)
+        with _running():
+            out = _evaluate(f, leaves)
         n = len(variables)
         first = gradients(out, variables, create_graph=True) if isinstance(out, Value) else [0.0] * n
         return [gradients(g, variables) if isinstance(g, Value) else [0.0] * n for g in first]  # type: ignore[misc]
@@ -158,7 +184,7 @@ def hessian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
     return wrapped
 
 
-def jvp(f: Callable[..., Any], primals: Sequence[Argument], tangents: Sequence[Argument]) -> tuple[float, float]:
+def jvp(f: Callable[..., Any], primals: Sequence[Argument], tangents: Sequence[Argument]) -> tuple[Any, Any]:
     """Forward mode: ``f``'s value at ``primals`` and its derivative in the direction ``tangents``, as in JAX.
 
     Every node's tangent is the sum of its parents' tangents times the local
@@ -174,7 +200,7 @@ def jvp(f: Callable[..., Any], primals: Sequence[Argument], tangents: Sequence[A
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
     leaves = [_to_values(a) for a in primals]
-    tangent: dict[Value, float] = {}
+    tangent: dict[Value, Grad] = {}
     for leaf, t in zip(leaves, tangents, strict=True):
         if isinstance(leaf, list):
             if not is_sequence(t) or len(t) != len(leaf):  # type: ignore[arg-type]
@@ -182,12 +208,13 @@ def jvp(f: Callable[..., Any], primals: Sequence[Argument], tangents: Sequence[A
             tangent.update(zip(leaf, map(_as_float, cast(Sequence[Number], t)), strict=True))
         else:
             tangent[leaf] = _as_float(t)
-    seeded = set(tangent)
-    out = _evaluate(f, leaves)
+    with _running() as nested:  # inside another transform: tangents as graphs, to be differentiated again
+        out = _evaluate(f, leaves)
     if not isinstance(out, Value):
         return out, 0.0
     for node in topological_order(out):
-        if node.parents and node not in seeded:  # a primal that is a computed Value keeps its given tangent
-            pairs = zip(node.parents, node.local_grads, strict=True)
+        if node.parents and node not in tangent:
+            local_grads = _local_grads_as_values(node) if nested else node.local_grads
+            pairs = zip(node.parents, local_grads, strict=True)
             tangent[node] = sum((d * tangent.get(p, 0.0) for p, d in pairs), 0.0)
-    return out.data, tangent.get(out, 0.0)
+    return (out, tangent.get(out, 0.0)) if nested else (out.data, tangent.get(out, 0.0))

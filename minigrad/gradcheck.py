@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ from minigrad.functional import Argument, Gradient, _evaluate, _to_values, is_se
 __all__ = ["GradCheck", "NodeCheck", "Slope", "check_grad", "numeric_slope"]
 
 _STEP = 6e-6  # about the cube root of the float epsilon: the step that balances truncation and rounding
+_ROUNDING = 100 * sys.float_info.epsilon
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,9 @@ class Slope:
 
     ``how`` says it in words: ``"central, h=6e-06"``, or that the step was shrunk or made
     one-sided to stay inside the function's domain. ``kink`` is true where the slopes to
-    the left and to the right disagree: the derivative is not defined there.
+    the left and to the right disagree: the derivative is not defined there. ``noise``:
+    how far rounding in ``f``'s values can move ``value`` (100 float epsilons of the
+    largest ``|f|`` used, divided by the step).
 
     >>> numeric_slope(abs, 0.0).kink
     True
@@ -49,6 +53,7 @@ class Slope:
     value: float
     how: str
     kink: bool = False
+    noise: float = 0.0
 
 
 def numeric_slope(f: Callable[[float], float], x: float) -> Slope:
@@ -77,14 +82,16 @@ def numeric_slope(f: Callable[[float], float], x: float) -> Slope:
         up, down = _try(f, x + h), _try(f, x - h)
         if up is not None and down is not None:
             how = f"central, h={h:.3g}" + (" (shrunk to stay in the domain)" if i else "")
-            return Slope((up - down) / (2 * h), how, _is_kink(f, x, fx, h, up, down))
+            noise = _ROUNDING * max(abs(up), abs(down), abs(fx)) / h
+            return Slope((up - down) / (2 * h), how, _is_kink(f, x, fx, h, up, down), noise)
     for h in steps:
         for side, sign in (("right", 1.0), ("left", -1.0)):
             near, far = _try(f, x + sign * h), _try(f, x + 2 * sign * h)
             if near is not None and far is not None:
                 slope = sign * (-3 * fx + 4 * near - far) / (2 * h)
                 other = "left" if side == "right" else "right"
-                return Slope(slope, f"one-sided ({side}), h={h:.3g}: f is not defined on the {other}")
+                noise = 4 * _ROUNDING * max(abs(near), abs(far), abs(fx)) / h
+                return Slope(slope, f"one-sided ({side}), h={h:.3g}: f is not defined on the {other}", noise=noise)
     raise ValueError(f"no finite difference fits around {x!r}: the function is undefined on both sides")
 
 
@@ -139,7 +146,10 @@ class GradCheck:
     or infinite gradient on either side that the other does not match counts as an
     infinite error. ``yours`` holds the gradient from ``grad=`` (else ``None``),
     ``verdicts`` one sentence per argument, ``nodes`` the rows for ``nodes=``. ``ok``:
-    every comparison within ``tolerance`` and no kink. ``str()`` gives a table.
+    every pair agrees and there is no kink. Two derivatives agree when they differ by at
+    most ``tolerance`` relative to the larger, or by no more than the rounding noise of
+    the finite difference (so a gradient of exactly 0 against a numeric 1e-12 agrees, and
+    a gradient of 3e-8 against 1e-8 does not). ``str()`` gives a table.
 
     >>> result = check_grad(lambda x, y: x * y.exp(), 2.0, 0.5)
     >>> result.ok, len(result.errors)
@@ -285,12 +295,13 @@ def _verdict(graph: list[float], slopes: list[Slope], yours: list[float] | None,
         if not math.isfinite(g) and "one-sided" in s.how:
             return f"{entry}not differentiable here: the slope is infinite at the edge of the function's domain"
         mine = yours[k] if yours is not None else None
-        graph_ok = _error(g, s.value) <= tolerance
+        graph_ok = _agree(g, s.value, s.noise, tolerance)
         if mine is None:
             if not graph_ok:
                 return f"{entry}the graph ({g:.10g}) disagrees with the numeric derivative ({s.value:.10g})"
             continue
-        mine_vs_graph, mine_vs_numeric = _error(mine, g) <= tolerance, _error(mine, s.value) <= tolerance
+        mine_vs_graph = _agree(mine, g, s.noise, tolerance)
+        mine_vs_numeric = _agree(mine, s.value, s.noise, tolerance)
         if graph_ok and not mine_vs_graph:
             return (
                 f"{entry}yours ({mine:.10g}) disagrees with the graph ({g:.10g}) and the numeric derivative "
@@ -336,9 +347,9 @@ def _node_rows(
         slope = numeric_slope(functools.partial(_replay, order, node), node.data)
         if slope.kink:
             verdict = "not differentiable here"
-        elif _error(graph, slope.value) > tolerance:
+        elif not _agree(graph, slope.value, slope.noise, tolerance):
             verdict = "the graph disagrees with the numeric derivative"
-        elif _error(yours, graph) > tolerance:
+        elif not _agree(yours, graph, slope.noise, tolerance):
             verdict = f"MISMATCH: yours is off by {yours - graph:.3g}"
         else:
             verdict = "ok"
@@ -358,6 +369,19 @@ def _replay(order: list[Value], nudged: Value, value: float) -> float:
             operands = [values[x] if isinstance(x, Value) else x for x in node.operands]
             values[node] = node.primitive.rule(scalar, *operands)[0]
     return values[order[-1]]
+
+
+def _agree(a: float, b: float, noise: float, tolerance: float) -> bool:
+    """Whether two derivatives agree: within ``tolerance`` relative to the larger, or within the numeric one's noise.
+
+    >>> _agree(2e-8, 6e-8, 1e-17, 1e-6), _agree(0.0, 1e-12, 4e-9, 1e-6), _agree(1.0, 1.0 + 1e-9, 0.0, 1e-6)
+    (False, True, True)
+    """
+    if a == b:
+        return True
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return False
+    return abs(a - b) <= max(noise, tolerance * max(abs(a), abs(b)))
 
 
 def _error(a: float, b: float) -> float:

@@ -101,3 +101,18 @@ def test_check_grad_flags_a_nan_gradient_whatever_the_argument_order(order: tupl
     assert not result.ok
     assert math.inf in result.errors
     assert "MISMATCH" in str(result)
+
+
+@pytest.mark.parametrize(
+    ("compute", "expected"),
+    [
+        (lambda: grad(lambda x: x * grad(lambda y: x * y)(3.0))(2.0), 4.0),  # d/dx x·x
+        (lambda: grad(lambda x: grad(lambda y: x * x * y)(3.0))(2.0), 4.0),  # d/dx x²
+        (lambda: minigrad.hessian(lambda x: x * grad(lambda y: x * y * y)(1.0))(2.0), [[4.0]]),  # d²/dx² 2x²
+        (lambda: grad(lambda x: value_and_grad(lambda y: x * y)(3.0)[0])(2.0), 3.0),  # d/dx 3x
+        (lambda: grad(lambda x: grad(lambda y: x * y)(x))(2.0), 1.0),  # the inner y is not the outer x
+        (lambda: grad(lambda x: minigrad.jvp(lambda y: y * y, (x,), (1.0,))[1])(3.0), 2.0),  # d/dx 2x
+    ],
+)
+def test_transforms_nest_through_closures(compute, expected) -> None:  # type: ignore[no-untyped-def]
+    assert compute() == expected

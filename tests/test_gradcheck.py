@@ -122,3 +122,16 @@ def test_smooth_functions_have_no_kink(x: float) -> None:
 def test_a_point_outside_the_domain_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="log"):
         check_grad(lambda x: x.log(), -1.0)
+
+
+def test_small_gradients_are_compared_relatively() -> None:
+    import minigrad
+
+    @minigrad.primitive(["wrong"])
+    def tiny(m, x):  # type: ignore[no-untyped-def]
+        return x * 1e-8, (3e-8,)  # the true derivative is 1e-8
+
+    assert not check_grad(lambda x: tiny(x), 1.0).ok
+    assert not check_grad(lambda x: x * x * 1e-8, 1.0, grad=lambda x: 6e-8 * x).ok
+    assert check_grad(lambda x: x * x * 1e-8, 1.0, grad=lambda x: 2e-8 * x).ok
+    assert check_grad(lambda x: (x - 1.0) ** 2, 1.0).ok  # a gradient of exactly 0 against numeric noise

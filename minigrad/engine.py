@@ -651,7 +651,16 @@ def _check_overflow(primitive: Primitive, operands: tuple[Any, ...]) -> None:
 
 _T = TypeVar("_T")
 ReadWatcher: TypeAlias = Callable[[Value, str, object, object], None]
-_watchers: list[ReadWatcher] = []
+
+
+class _Watchers(threading.local):
+    """The watchers of this thread: a trace in one thread does not see another thread's reads."""
+
+    def __init__(self) -> None:
+        self.active: list[ReadWatcher] = []
+
+
+_watchers = _Watchers()
 
 
 def _data_of(x: object) -> float:
@@ -659,7 +668,7 @@ def _data_of(x: object) -> float:
 
 
 def _read(value: Value, how: str, other: object, result: _T) -> _T:
-    for watcher in _watchers:
+    for watcher in _watchers.active:
         watcher(value, how, other, result)
     return result
 
@@ -671,7 +680,7 @@ def watch_reads(watcher: ReadWatcher) -> Iterator[None]:
     ``how`` is ``"<"``, ``"<="``, ``">"``, ``">="``, ``"bool"``, ``"float"``, ``"round"``
     or ``"format"``; ``other`` the other operand (or ``round``'s digits, ``format``'s
     spec). This is what a program's branches depend on: :func:`minigrad.trace` records
-    these reads as guards.
+    these reads as guards. Only reads in the calling thread are watched.
 
     >>> seen = []
     >>> x = Value(2.0)
@@ -680,8 +689,8 @@ def watch_reads(watcher: ReadWatcher) -> Iterator[None]:
     >>> seen
     [('<', 3, True)]
     """
-    _watchers.append(watcher)
+    _watchers.active.append(watcher)
     try:
         yield
     finally:
-        _watchers.remove(watcher)
+        _watchers.active.remove(watcher)

@@ -189,3 +189,31 @@ def test_functional_gradients_in_threads_leave_the_shared_grads_alone() -> None:
     alone = Value(2.0)
     chain_through(alone * 1.0, 1, 500).backward()
     assert w.grad == 2 * 5 * alone.grad  # two graphs, five passes each
+
+
+def test_reads_are_watched_in_the_calling_thread_only() -> None:
+    import threading
+
+    from minigrad.engine import watch_reads
+
+    other, mine = Value(2.0), Value(3.0)
+    spinning = threading.Event()
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
+            _ = other > 1.0
+            spinning.set()
+
+    thread = threading.Thread(target=spin)
+    thread.start()
+    seen: list[object] = []
+    try:
+        spinning.wait(5)
+        with watch_reads(lambda value, how, arg, result: seen.append(value)):
+            for _ in range(1000):
+                _ = mine < 4.0
+    finally:
+        stop.set()
+        thread.join()
+    assert seen and all(value is mine for value in seen)

@@ -78,11 +78,12 @@ def _mean(terms: list[Value]) -> Value:
         return sum_of([t / len(terms) for t in terms])  # type: ignore[return-value]
 
 
-def _real(x: object, what: str) -> float:
+def _target(x: object) -> Value | float:
+    """A target: a plain number, or a ``Value`` (a label that ``minigrad.trace`` feeds per example)."""
     if isinstance(x, Value):
-        raise TypeError(f"{what} must be a plain number, not a Value")
+        return x
     if not isinstance(x, Real):  # "1" would pass float(); a target is a number, not text
-        raise TypeError(f"{what} must be a real number, got {type(x).__name__}: {x!r}")
+        raise TypeError(f"target must be a real number, got {type(x).__name__}: {x!r}")
     return float(x)
 
 
@@ -109,7 +110,7 @@ def clamped_log(p: Value) -> Value:
 
 def _bce_term(p: object, y: object) -> Value:
     prob = _value(p)  # type: ignore[arg-type]
-    target = _real(y, "target")
+    target = _target(y)
     if not 0.0 <= prob <= 1.0:
         raise ValueError(f"binary_cross_entropy needs a probability in [0, 1], got {prob.data!r}")
     if not 0.0 <= target <= 1.0:
@@ -141,7 +142,7 @@ def binary_cross_entropy(prediction: Scalar | Sequence[Scalar], target: Number |
 
 def _bce_logit_term(z: object, y: object) -> Value:
     logit = _value(z)  # type: ignore[arg-type]
-    target = _real(y, "target")
+    target = _target(y)
     if not 0.0 <= target <= 1.0:
         raise ValueError(f"binary_cross_entropy_with_logits needs a target in [0, 1], got {target!r}")
     # log σ(z) = −log(1 + e^−z) and log(1 − σ(z)) = −z − log(1 + e^−z). Written so that
@@ -170,7 +171,7 @@ def binary_cross_entropy_with_logits(logit: Scalar | Sequence[Scalar], target: N
 
 
 def _mse_term(p: object, y: object) -> Value:
-    return (_value(p) - _real(y, "target")) ** 2  # type: ignore[arg-type]
+    return (_value(p) - _target(y)) ** 2  # type: ignore[arg-type]
 
 
 def mse(prediction: Scalar | Sequence[Scalar], target: Number | Sequence[Number]) -> Value:

@@ -110,9 +110,13 @@ def test_bce_bad_input(prediction: object, target: object, message: str) -> None
         binary_cross_entropy(prediction, target)  # type: ignore[arg-type]
 
 
-def test_bce_target_must_be_a_number() -> None:
-    with pytest.raises(TypeError, match="plain number"):
-        binary_cross_entropy(0.5, Value(1.0))  # type: ignore[arg-type]
+def test_bce_target_is_a_number_or_a_value() -> None:
+    with pytest.raises(TypeError, match="real number"):
+        binary_cross_entropy(0.5, "1")  # type: ignore[arg-type]
+    label = Value(1.0)  # a Value label (as minigrad.trace feeds one per example) gives the same loss
+    assert binary_cross_entropy(0.5, label).data == binary_cross_entropy(0.5, 1.0).data
+    with pytest.raises(ValueError, match="target in"):
+        binary_cross_entropy(0.5, Value(2.0))  # type: ignore[arg-type]
 
 
 @given(z=st.floats(-1000.0, 1000.0), y=st.floats(0.0, 1.0))

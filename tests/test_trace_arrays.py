@@ -249,3 +249,22 @@ def test_traced_loss_runs_traced_steps_and_gives_up_where_it_must() -> None:
     regression = TracedLoss(Neuron(2, seed=0), binary_cross_entropy, X, [0.1, 0.2, 0.3, 0.4] * 5)
     assert regression.usable  # a few distinct targets
     assert not TracedLoss(Neuron(2, seed=0), binary_cross_entropy, np.zeros((20, 2)), list(range(20))).usable
+
+
+@pytest.mark.parametrize("loss", ["binary_cross_entropy", "mse", "binary_cross_entropy_with_logits"])
+def test_the_library_losses_trace_with_a_batched_label(loss: str) -> None:
+    import minigrad.losses
+
+    def f(w: Value, x: Value, y: Value) -> Value:
+        z = w * x
+        return getattr(minigrad.losses, loss)(z.sigmoid() if loss != "binary_cross_entropy_with_logits" else z, y)
+
+    program = minigrad.trace(f, 0.5, 1.0, 1.0, batched=(1, 2), mean=True)
+    X, Y = np.array([0.5, -1.0, 2.0]), np.array([1.0, 0.0, 1.0])
+    value, grad_w = program.value_and_grad(0.3, X, Y)
+    eager = []
+    for x, y in zip(X, Y, strict=True):
+        loss, dw = minigrad.value_and_grad(lambda w, x=x, y=y: f(w, Value(x), Value(y)))(0.3)
+        eager.append((loss, dw))
+    assert value == pytest.approx(sum(v for v, _ in eager) / 3, rel=1e-12)
+    assert grad_w == pytest.approx(sum(g for _, g in eager) / 3, rel=1e-12)

@@ -267,3 +267,9 @@ def test_the_library_losses_trace_with_a_batched_label(loss: str) -> None:
         eager.append(minigrad.value_and_grad(lambda w, x=x, y=y: f(w, Value(x), Value(y)))(0.3))
     assert value == pytest.approx(sum(v for v, _ in eager) / 3, rel=1e-12)
     assert grad_w == pytest.approx(sum(g for _, g in eager) / 3, rel=1e-12)
+
+
+def test_a_batch_sum_that_overflows_is_an_error_not_inf() -> None:
+    program = minigrad.trace(lambda w, x: w * x, 1.0, 1.0, batched=(1,), mean=True)
+    with pytest.raises(OverflowError, match="batch of 20 examples overflows"):
+        program.value_and_grad(1.0, np.full(20, 1e308))

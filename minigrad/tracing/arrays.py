@@ -516,6 +516,8 @@ def _finish(
 ) -> tuple[float, tuple[Any, ...], dict[Value, float]]:
     """The sums over the batch as floats, the gradients shaped like the arguments."""
     total = float(value.sum()) if hasattr(value, "shape") else float(value) * m
+    if not math.isfinite(total) and np.isfinite(np.asarray(value)).all():  # finite values, an infinite sum
+        raise OverflowError(f"the sum of f over the batch of {m} examples overflows a float")
     number = float
 
     shaped: list[Any] = []

@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from numbers import Real
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeAlias, TypeVar, cast
 
 from minigrad import scalar
 from minigrad.primitives import (
@@ -604,11 +604,12 @@ def apply(primitive: Primitive, *operands: Value | Number) -> Value | float:
     if primitive.constant is not None and kept[primitive.constant].__class__ is Value:
         raise TypeError(f"operand {primitive.constant} of {primitive.name} is a constant: use a plain number")
     out, local_grads = primitive.rule(scalar, *data)
+    out = _as_float(out)  # a user's rule may return an int
     parents, local_grads = _for_parents(primitive, kept, local_grads)
     if not parents:  # plain numbers in, a plain number out: the same overflow rule as for a node
         if out - out != 0.0:
             _check_overflow(primitive, kept)
-        return out  # type: ignore[no-any-return]
+        return out
     return _node(primitive, out, kept, parents, local_grads)
 
 
@@ -617,6 +618,11 @@ def _for_parents(
 ) -> tuple[tuple[Value, ...], tuple[Any, ...]]:
     """The ``Value`` operands and their local derivatives (a rule gives one per non-constant operand)."""
     differentiable = [x for i, x in enumerate(operands) if i != primitive.constant]
+    if len(local_grads) != len(differentiable):
+        raise ValueError(
+            f"primitive {primitive.name}: its rule returned {len(local_grads)} local derivative(s) "
+            f"for {len(differentiable)} operand(s); it must return (out, (one per operand, ...))"
+        )
     pairs = [(x, d) for x, d in zip(differentiable, local_grads, strict=True) if x.__class__ is Value]
     return tuple(x for x, _ in pairs), tuple(d for _, d in pairs)
 
@@ -625,8 +631,17 @@ def _local_grads_as_values(node: Value) -> tuple[Grad, ...]:
     """``node``'s local derivatives as ``Value`` graphs: its rule run again on ``Value`` operands."""
     from minigrad import functions  # here: functions imports this module
 
-    _, local_grads = node.primitive.rule(functions, *node.operands)  # type: ignore[union-attr]
-    return _for_parents(node.primitive, node.operands, local_grads)[1]  # type: ignore[arg-type]
+    primitive = cast(Primitive, node.primitive)
+
+    def refuse(value: Value, how: str, other: object, result: object) -> None:
+        raise TypeError(
+            f"primitive {primitive.name}: its rule read a Value as a number ({how}), so its derivative would be a "
+            "constant; write the rule with the math namespace it is given (m.exp(x), not math.exp(x))"
+        )
+
+    with watch_reads(refuse):
+        _, local_grads = primitive.rule(functions, *node.operands)
+    return _for_parents(primitive, node.operands, local_grads)[1]
 
 
 _new = object.__new__

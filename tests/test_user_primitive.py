@@ -128,3 +128,32 @@ def test_declaring_a_name_again_replaces_it_and_builtins_are_taken() -> None:
         @minigrad.primitive(["exp(x)"], name="exp")
         def exp(m: Any, x: Any) -> Any:
             return m.exp(x), (m.exp(x),)
+
+
+def test_a_rule_written_with_math_instead_of_m_is_a_clear_error_when_differentiated_again() -> None:
+    import math
+
+    @minigrad.primitive(["e^x"], name="exp_with_math")
+    def exp_with_math(m, x):  # type: ignore[no-untyped-def]
+        return math.exp(x), (math.exp(x),)
+
+    assert exp_with_math(Value(0.0)).data == 1.0  # on floats it works
+    with pytest.raises(TypeError, match="primitive exp_with_math: its rule read a Value as a number"):
+        minigrad.grad(minigrad.grad(exp_with_math))(1.0)
+
+
+def test_a_rule_with_the_wrong_number_of_derivatives_names_the_primitive() -> None:
+    @minigrad.primitive(["?"], name="two_derivatives")
+    def two_derivatives(m, x):  # type: ignore[no-untyped-def]
+        return x, (1.0, 2.0)
+
+    with pytest.raises(ValueError, match="primitive two_derivatives: its rule returned 2 local derivative"):
+        two_derivatives(Value(1.0))
+
+
+def test_an_int_from_a_rule_is_stored_as_a_float() -> None:
+    @minigrad.primitive(["0"], name="always_one")
+    def always_one(m, x):  # type: ignore[no-untyped-def]
+        return 1, (0.0,)
+
+    assert always_one(Value(2.0)).data.__class__ is float

@@ -54,8 +54,11 @@ class Program:
     With a batch for the batched arguments (a NumPy array, or another Array API array,
     with one row per example) every example is computed at once: the value is the sum
     over the batch (the mean if the program was made with ``mean=True``), and so are the
-    gradients. An example that fails raises the eager engine's error with its index, an
-    example that takes another branch raises :class:`GuardError`.
+    gradients. Each example's numbers are the eager engine's operations on arrays, but the
+    sums over the batch are NumPy's (pairwise, matrix products), so they agree with a loop
+    of eager runs to rounding (1e-12 relative in the tests), not bit for bit. An example
+    that fails raises the eager engine's error with its index, an example that takes
+    another branch raises :class:`GuardError`.
 
     >>> import numpy as np
     >>> from minigrad import trace

@@ -273,3 +273,9 @@ def test_a_batch_sum_that_overflows_is_an_error_not_inf() -> None:
     program = minigrad.trace(lambda w, x: w * x, 1.0, 1.0, batched=(1,), mean=True)
     with pytest.raises(OverflowError, match="batch of 20 examples overflows"):
         program.value_and_grad(1.0, np.full(20, 1e308))
+
+
+def test_a_number_for_a_batched_argument_is_a_clear_error() -> None:
+    program = minigrad.trace(lambda w, x, y: (w * x - y) ** 2, 1.0, 1.0, 1.0, batched=(1, 2))
+    with pytest.raises(TypeError, match="argument 2 is batched: give one row per example"):
+        program.value_and_grad(1.0, np.array([1.0, 2.0]), 1.0)

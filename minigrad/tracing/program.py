@@ -241,6 +241,9 @@ class _Sums:
 
 
 def _batch_size(args: tuple[Any, ...], batched: tuple[int, ...]) -> int:
+    for i in batched:
+        if getattr(args[i], "ndim", 1) == 0 or not (hasattr(args[i], "shape") or hasattr(args[i], "__len__")):
+            raise TypeError(f"argument {i} is batched: give one row per example (an array or a list), got {args[i]!r}")
     sizes = {len(args[i]) if not hasattr(args[i], "shape") else int(args[i].shape[0]) for i in batched}
     if len(sizes) != 1:
         raise ValueError(f"the batched arguments have different numbers of examples: {sorted(sizes)}")

@@ -70,7 +70,7 @@ def test_random_dags_are_bit_identical_to_the_eager_engine(
 
     def f(*xs: Value) -> Value:
         nodes = list(xs)
-        return _root(nodes, steps)
+        return build_from(nodes, steps)
 
     program = trace(f, *leaves)
     for point in (leaves, others[: len(leaves)]):
@@ -82,7 +82,8 @@ def test_random_dags_are_bit_identical_to_the_eager_engine(
         assert _same(program(*point), eager_value)
 
 
-def _root(nodes: list[Value], steps: list[Step]) -> Value:
+def build_from(nodes: list[Value], steps: list[Step]) -> Value:
+    """The random graph's output: the steps applied to ``nodes``, then every node's tanh added up."""
     from test_random_graphs import apply
 
     for step in steps:
@@ -251,9 +252,9 @@ def test_big_random_dags_share_gradient_variables_and_stay_bit_identical(
     leaves, steps = recipe
 
     def f(*xs: Value) -> Value:
-        total = _root(list(xs), steps)
+        total = build_from(list(xs), steps)
         for k in range(1, 20):
-            total = total + _root([x + 0.1 * k for x in xs], steps) * (k + 0.5)
+            total = total + build_from([x + 0.1 * k for x in xs], steps) * (k + 0.5)
         return total
 
     program = trace(f, *leaves)

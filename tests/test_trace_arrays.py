@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from test_random_graphs import Step, build, recipes
-from test_trace import ONE_EACH
+from test_trace import ONE_EACH, build_from
 
 import minigrad
 from minigrad import Value, trace
@@ -54,17 +54,6 @@ def test_random_dags_on_a_numpy_batch_match_each_examples_eager_run(
         assert _close(value, values)
         for k, g in enumerate(grads):
             assert _close(g, [e[k] for e in eager])
-
-
-def build_from(nodes: list[Value], steps: list[Step]) -> Value:
-    from test_random_graphs import apply
-
-    for step in steps:
-        nodes.append(apply(step, nodes))
-    out = nodes[0]
-    for node in nodes[1:]:
-        out = out + node.tanh()
-    return out
 
 
 assert build  # the same generator as the eager property tests

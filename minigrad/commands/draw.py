@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from minigrad.commands.numbers import positive_int
 from minigrad.commands.text import count, plural, shown
 from minigrad.drawing import DEFAULT_PATH_LIMIT, RendererNotFoundError, RenderError, TooManyPathsError, draw, render
 from minigrad.drawing.render import RENDER_TIMEOUT, RenderTimeoutError
@@ -248,36 +249,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-values",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_MAX_VALUES,
         metavar="N",
         help=f"refuse to draw a graph of more values (default {DEFAULT_MAX_VALUES:,})",
     )
     parser.add_argument(
         "--max-paths",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_PATH_LIMIT,
         metavar="N",
         help=f"refuse --paths when more paths lead to the output (default {DEFAULT_PATH_LIMIT:,})",
     )
     parser.add_argument(
         "--max-path-steps",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_MAX_PATH_STEPS,
         metavar="N",
         help=f"refuse --paths when the paths have more steps in all (default {DEFAULT_MAX_PATH_STEPS:,})",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return n
 
 
 def _seconds(text: str) -> float:

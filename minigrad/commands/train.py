@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import checkpoint, data
+from minigrad.commands.numbers import _number, non_negative_int, positive_float, positive_int
 from minigrad.commands.text import plural, shown
 from minigrad.engine import Value
 from minigrad.files import InterruptedAfterWriting, WriteError, atomic_path, atomic_paths
@@ -117,63 +118,6 @@ def _batch_size(text: str) -> int | None:
     if size < 1:
         raise argparse.ArgumentTypeError(f"batch size must be at least 1, got {size}")
     return size
-
-
-def _integer(text: str, least: int) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        kind = "a positive" if least == 1 else "a non-negative"
-        raise argparse.ArgumentTypeError(f"expected {kind} integer, got {text!r}") from None
-    if n < least:
-        kind = "a positive" if least == 1 else "a non-negative"
-        raise argparse.ArgumentTypeError(f"must be {kind} integer, got {text!r}")
-    return n
-
-
-def positive_int(text: str) -> int:
-    """An ``argparse`` type: an integer ≥ 1 (epochs, layer sizes).
-
-    >>> positive_int("3")
-    3
-    >>> positive_int("0")
-    Traceback (most recent call last):
-    ...
-    argparse.ArgumentTypeError: must be a positive integer, got '0'
-    """
-    return _integer(text, 1)
-
-
-def non_negative_int(text: str) -> int:
-    """An ``argparse`` type: an integer ≥ 0 (the seed).
-
-    >>> non_negative_int("0")
-    0
-    """
-    return _integer(text, 0)
-
-
-def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-
-
-def positive_float(text: str) -> float:
-    """An ``argparse`` type: a finite number > 0 (the learning rate).
-
-    >>> positive_float("0.5")
-    0.5
-    >>> positive_float("nan")
-    Traceback (most recent call last):
-    ...
-    argparse.ArgumentTypeError: must be a positive finite number, got 'nan'
-    """
-    x = _number(text)
-    if not (math.isfinite(x) and x > 0):
-        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
-    return x
 
 
 def momentum(text: str) -> float:

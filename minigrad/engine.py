@@ -68,10 +68,9 @@ _lock = threading.RLock()  # one backward pass at a time: threads that share nod
 
 def _as_float(x: object) -> float:
     """``x`` as a float if it is a real number, else a ``TypeError`` naming its type."""
-    if x.__class__ is float:
-        return x
-    if isinstance(x, Real):
-        return float(x)
+    number = _operand(x)
+    if number is not None:
+        return number
     kind = type(x).__qualname__ if type(x).__module__ == "builtins" else f"{type(x).__module__}.{type(x).__qualname__}"
     raise TypeError(f"expected a real number (int, float, NumPy scalar), got {kind}: {x!r}")
 
@@ -465,16 +464,7 @@ class Value:
         seed = _as_float(grad)
         with _lock:
             order = topological_order(self)
-            earlier = _nonzero_grads(order)  # only reads: an interrupt here changes nothing
-            try:
-                _set_aside(order, create_graph)
-                _backpropagate(order, seed, create_graph)
-            except BaseException:  # interrupted (Ctrl-C) or failed: every grad as it was
-                for node in order:
-                    node._grad = 0.0
-                for node, before in earlier:
-                    node._grad = before
-                raise
+            earlier = _pass(order, seed, create_graph)
             for node, before in earlier:  # add back what earlier passes left
                 node._grad = node._grad + before
 
@@ -504,16 +494,35 @@ def _backpropagate(order: list[Value], seed: Grad, create_graph: bool) -> None:
             parent._grad += g * local
 
 
-def _nonzero_grads(order: list[Value]) -> list[tuple[Value, Grad]]:
-    """The nodes of ``order`` whose grad is not zero, with that grad (what earlier passes left)."""
-    return [(node, node._grad) for node in order if node._grad.__class__ is not float or node._grad != 0.0]
+def _pass(order: list[Value], seed: Grad, create_graph: bool) -> list[tuple[Value, Grad]]:
+    """One backward pass over ``order``, every grad starting from zero; returns what the grads held before.
+
+    Those are the nonzero grads earlier passes left, read before anything is changed.
+    Interrupted (Ctrl-C) or failed, the pass puts every grad back as it was and re-raises.
+    """
+    earlier = [(node, node._grad) for node in order if node._grad.__class__ is not float or node._grad != 0.0]
+    try:
+        _set_aside(order, create_graph)
+        _backpropagate(order, seed, create_graph)
+    except BaseException:
+        _restore(order, earlier)
+        raise
+    return earlier
 
 
 def _set_aside(order: list[Value], create_graph: bool) -> None:
-    """Set every grad in ``order`` to zero for a new pass (:func:`_nonzero_grads` keeps what they held)."""
+    """Set every grad in ``order`` to zero for a new pass."""
     zero = _ZERO if create_graph else 0.0
     for node in order:
         node._grad = zero  # type: ignore[assignment]
+
+
+def _restore(order: list[Value], earlier: list[tuple[Value, Grad]]) -> None:
+    """Every grad in ``order`` back to what it held before a pass (``earlier``: the nonzero ones)."""
+    for node in order:
+        node._grad = 0.0
+    for node, before in earlier:
+        node._grad = before
 
 
 class _Zero:
@@ -538,15 +547,12 @@ def gradients(root: Value, nodes: Iterable[Value], seed: Grad = 1.0, create_grap
     """
     with _lock:
         order = topological_order(root)
-        earlier = [(node, node._grad) for node in order]
+        earlier = _pass(order, seed, create_graph)
+        reached = set(order)
         try:
-            _set_aside(order, create_graph)
-            _backpropagate(order, seed, create_graph)
-            reached = set(order)
             return [node._grad if node in reached else 0.0 for node in nodes]
         finally:
-            for node, before in earlier:
-                node._grad = before
+            _restore(order, earlier)
 
 
 def topological_order(root: Value) -> list[Value]:

@@ -104,17 +104,7 @@ def _operator(primitive: Primitive) -> Callable[[Value, Any], Value]:
                 return NotImplemented  # type: ignore[no-any-return]
             data, local_grads = rule(scalar, self._data, c)
             operands, parents, local_grads = (self, c), (self,), local_grads[:1]  # no gradient flows into a number
-        if data - data != 0.0:  # inf or nan: allowed only from inf or nan
-            _check_overflow(primitive, operands)
-        node = _new(Value)  # as _node() below, written out here: a function call is ~15 % of making a node
-        node._data = data
-        node._grad = 0.0
-        node._label = ""
-        node.primitive = primitive
-        node.operands = operands
-        node.parents = parents
-        node.local_grads = local_grads
-        return node
+        return _node(primitive, data, operands, parents, local_grads)
 
     method.__name__ = method.__qualname__ = primitive.name
     method.__doc__ = f"A ``{primitive.name}`` node for ``self {primitive.symbol} other``."

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from minigrad import scalar
-from minigrad.engine import Number, Value, apply
+from minigrad.engine import Number, Value, _data_of, apply
 from minigrad.primitives import (
     ABS,
     COS,
@@ -262,7 +262,7 @@ def pow_ieee(x: Operand, y: Operand) -> Result:
     except (ZeroDivisionError, OverflowError):
         if isinstance(x, Value) and not isinstance(y, Value):
             return _infinite_power(x, float(y))
-        return scalar.pow_ieee(_data(x), _data(y))
+        return scalar.pow_ieee(_data_of(x), _data_of(y))
 
 
 def _infinite_power(x: Value, c: float) -> Value:
@@ -279,7 +279,7 @@ def xlogy(x: Operand, y: Operand) -> Result:
     >>> xlogy(0.0, 0.0)
     0.0
     """
-    if _data(x) == 0.0:
+    if _data_of(x) == 0.0:
         return 0.0
     return x * log(y)
 
@@ -290,7 +290,7 @@ def sign(x: Operand) -> float:
     >>> sign(Value(-3.0))
     -1.0
     """
-    return scalar.sign(_data(x))
+    return scalar.sign(_data_of(x))
 
 
 def heaviside(x: Operand, at_zero: float) -> float:
@@ -299,11 +299,7 @@ def heaviside(x: Operand, at_zero: float) -> float:
     >>> heaviside(Value(2.0), 0.5)
     1.0
     """
-    return scalar.heaviside(_data(x), at_zero)
-
-
-def _data(x: Operand) -> float:
-    return x.data if isinstance(x, Value) else float(x)
+    return scalar.heaviside(_data_of(x), at_zero)
 
 
 def sum_of(terms: Iterable[Value | Number]) -> Value | float:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from minigrad import scalar
-from minigrad.engine import Value, _as_float, topological_order
+from minigrad.engine import Value, _as_float, _data_of, topological_order
 from minigrad.functional import Argument, Gradient, _evaluate, _to_values, is_sequence, value_and_grad
 
 __all__ = ["GradCheck", "NodeCheck", "Slope", "check_grad", "numeric_slope"]
@@ -276,14 +276,10 @@ def _yours(grad: Callable[..., Any], args: tuple[Argument, ...]) -> tuple[Gradie
         if is_sequence(arg):
             if not is_sequence(entry) or len(entry) != len(arg):  # type: ignore[arg-type]
                 raise ValueError(f"grad= entry {i} must be a list of {len(arg)} numbers, like argument {i}")  # type: ignore[arg-type]
-            shaped.append([_number(x) for x in entry])
+            shaped.append([_data_of(x) for x in entry])
         else:
-            shaped.append(_number(entry))
+            shaped.append(_data_of(entry))
     return tuple(shaped)
-
-
-def _number(x: Any) -> float:
-    return x.data if isinstance(x, Value) else _as_float(x)
 
 
 def _verdict(graph: list[float], slopes: list[Slope], yours: list[float] | None, tolerance: float) -> str:

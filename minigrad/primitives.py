@@ -342,14 +342,18 @@ def MINIMUM(m, x, y):
     return m.minimum(x, y), (m.heaviside(y - x, 0.5), m.heaviside(x - y, 0.5))
 
 
+def _power_derivative(m, x, c):
+    # As PyTorch: ∂/∂x is 0 for c == 0, and ∞ at x == 0 for c < 1 (pow_ieee: 0 ** negative = ∞).
+    return 0.0 if c == 0.0 else c * m.pow_ieee(x, c - 1.0)
+
+
 @primitive(["c·x^(c−1)"], name="pow", symbol="^", constant=1)
 def POW(m, x, c):
-    # As PyTorch: ∂/∂x is 0 for c == 0, and ∞ at x == 0 for c < 1 (pow_ieee: 0 ** negative = ∞).
-    return m.pow(x, c), (0.0 if c == 0.0 else c * m.pow_ieee(x, c - 1.0),)
+    return m.pow(x, c), (_power_derivative(m, x, c),)
 
 
 def _pow_ieee(m, x, c):
-    return m.pow_ieee(x, c), (0.0 if c == 0.0 else c * m.pow_ieee(x, c - 1.0),)
+    return m.pow_ieee(x, c), (_power_derivative(m, x, c),)
 
 
 POW_IEEE = Primitive("pow", "^", 2, _pow_ieee, POW.derivatives, constant=1)

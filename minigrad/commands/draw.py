@@ -206,6 +206,28 @@ def add_expression_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def build_expression(args: argparse.Namespace) -> tuple[Value, dict[str, Value]] | str:
+    """The graph the arguments of :func:`add_expression_arguments` describe and its leaves by name,
+    or the message saying what is wrong.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_expression_arguments(parser)
+    >>> root, leaves = build_expression(parser.parse_args(["J = 3*a", "a=2", "b=1"]))
+    >>> root.data, sorted(leaves)
+    (6.0, ['a', 'b'])
+    >>> build_expression(parser.parse_args(["a", "a=1", "a=2"]))
+    "'a' is bound twice: a=1 and a=2"
+    """
+    for bindings in (args.bindings, args.const):
+        if problem := bound_twice(bindings):
+            return problem
+    leaves = {name: Value(number, name) for name, number in args.bindings}
+    try:
+        return build(args.expression, leaves, constants=dict(args.const)), leaves
+    except ExpressionError as error:
+        return str(error)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``minigrad draw``.
 
@@ -297,9 +319,10 @@ def run(args: argparse.Namespace) -> int:
     >>> run(parser.parse_args(["open('/etc/passwd')", "-q"]))
     2
     """
-    for bindings in (args.bindings, args.const):
-        if problem := bound_twice(bindings):
-            return _fail(problem, 2)
+    built = build_expression(args)
+    if isinstance(built, str):
+        return _fail(built, 2)
+    root, leaves = built
     fmt = args.number_format
     if problem := check_number_format(fmt):
         return _fail(problem, 2)
@@ -308,11 +331,6 @@ def run(args: argparse.Namespace) -> int:
     if suffix not in FORMATS:
         known = ", ".join(f".{name}" for name in FORMATS)
         return _fail(f"-o {output}: cannot write .{suffix} files; the formats are {known}", 2)
-    leaves = {name: Value(number, name) for name, number in args.bindings}
-    try:
-        root = build(args.expression, leaves, constants=dict(args.const))
-    except ExpressionError as error:
-        return _fail(str(error), 2)
     nodes = topological_order(root)
     if len(nodes) > args.max_values:
         return _fail(

@@ -22,10 +22,8 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from minigrad.commands.draw import add_expression_arguments, bound_twice
+from minigrad.commands.draw import add_expression_arguments, build_expression
 from minigrad.drawing import RendererNotFoundError, RenderError
-from minigrad.engine import Value
-from minigrad.expression import ExpressionError, build
 from minigrad.steps_frames import steps
 from minigrad.steps_html import save_html
 
@@ -76,14 +74,10 @@ def run(args: argparse.Namespace) -> int:
     >>> run(parser.parse_args(["__import__('os')", "-q"]))
     2
     """
-    for bindings in (args.bindings, args.const):
-        if problem := bound_twice(bindings):
-            return _fail(problem, 2)
-    leaves = {name: Value(number, name) for name, number in args.bindings}
-    try:
-        root = build(args.expression, leaves, constants=dict(args.const))
-    except ExpressionError as error:
-        return _fail(str(error), 2)
+    built = build_expression(args)
+    if isinstance(built, str):
+        return _fail(built, 2)
+    root, _ = built
     output: Path = args.output or Path(f"{root.label or 'graph'}.html")
     if output.is_dir():
         return _fail(f"{output} is a folder: give a file name such as {output / 'J.html'}", 2)

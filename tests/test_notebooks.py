@@ -8,28 +8,19 @@ failing cell fails the test with that cell's source and traceback.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_scripts import NOTEBOOKS, load
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 MAX_KB = 600  # committed outputs stay small: small graphs, modest figures
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours in IPython tracebacks
 
 
-def _load_execute():
-    spec = importlib.util.spec_from_file_location("notebooks_execute", NOTEBOOKS / "execute.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-execute = _load_execute()
+execute = load("execute")
 PATHS = execute.all_notebooks()  # notebooks/*.ipynb, then the translations notebooks/<language>/*.ipynb
 IDS = [p.relative_to(NOTEBOOKS).with_suffix("").as_posix() for p in PATHS]
 

@@ -8,25 +8,14 @@ f-string only the text between the ``{...}`` fields may differ.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_scripts import NOTEBOOKS, load
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-
-
-def _load_translation():
-    spec = importlib.util.spec_from_file_location("notebooks_translation", NOTEBOOKS / "translation.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-translation = _load_translation()
+translation = load("translation")
 KOREAN = sorted((NOTEBOOKS / "ko").glob("*.ipynb"))
 
 

@@ -97,3 +97,28 @@ def test_a_drawing_keeps_korean_labels_as_text_for_the_viewer_to_render() -> Non
     loss.label = "비용 J"
     svg = to_svg(loss)
     assert "손실" in svg and "가중치" in svg and "비용 J" in svg
+
+
+def test_an_svg_drawing_with_hangul_carries_the_glyphs_it_uses() -> None:
+    """Viewers without a Hangul font (DejaVu Sans has none) still draw the labels: the SVG embeds them."""
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    from minigrad import Value, to_svg
+
+    weight, x = Value(2.0, "가중치"), Value(3.0, "입력")
+    out = weight * x
+    out.label = "출력"
+    svg = to_svg(out)
+    embedded = r'@font-face\{font-family:"minigrad Hangul";src:url\(data:font/otf;base64,([^)]*)\);unicode-range:'
+    face = re.search(embedded, svg)
+    assert face is not None
+    cmap = TTFont(io.BytesIO(base64.b64decode(face.group(1)))).getBestCmap()
+    assert all(ord(ch) in cmap for ch in "가중치입력출")
+    assert len(face.group(1)) < 20_000  # only the syllables used, not the 1.3 MB font
+    assert 'font-family="minigrad Hangul,DejaVu Sans,' in svg
+    plain = to_svg(Value(1.0, "w"))
+    assert "@font-face" not in plain and "minigrad Hangul" not in plain

@@ -14,7 +14,10 @@ True
 
 from __future__ import annotations
 
+import base64
+import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +32,7 @@ from minigrad.drawing.graph import draw
 from minigrad.drawing.text import FONT, SVG_FONT_FAMILY
 from minigrad.engine import Value
 from minigrad.files import atomic_write
+from minigrad.fonts import HANGUL_FAMILY, HANGUL_FONT
 
 __all__ = [
     "RENDER_TIMEOUT",
@@ -180,8 +184,48 @@ def render(
         message = done.stderr.decode("utf-8", "replace").strip()
         raise RenderError(f"{' '.join(command)} failed (exit status {done.returncode}): {message}")
     if format == "svg":
-        return done.stdout.replace(f'font-family="{FONT}"'.encode(), f'font-family="{SVG_FONT_FAMILY}"'.encode())
+        return _svg_fonts(done.stdout)
     return done.stdout
+
+
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+_HANGUL_RANGES = "U+1100-11FF,U+3130-318F,U+AC00-D7A3"  # the same: jamo, compatibility jamo, syllables
+
+
+def _svg_fonts(svg: bytes) -> bytes:
+    """The SVG asking for :data:`~minigrad.drawing.text.SVG_FONT_FAMILY`; with Hangul in it, carrying its own.
+
+    DejaVu Sans and most viewers' default fonts have no Hangul: where a label has some, the
+    bundled Hangul font (:mod:`minigrad.fonts`), cut down to the syllables used, is embedded
+    in the SVG for the Hangul code points, so that a browser draws them on any system.
+
+    >>> from minigrad import Value
+    >>> "@font-face" in to_svg(Value(1.0, "가중치")), "@font-face" in to_svg(Value(1.0, "w"))
+    (True, False)
+    """
+    text = svg.decode("utf-8")
+    family = SVG_FONT_FAMILY
+    hangul = sorted(set(_HANGUL.findall(text)))
+    if hangul:  # first in the list, for the Hangul code points only (a fallback after DejaVu Sans is not loaded)
+        family = f"{HANGUL_FAMILY},{SVG_FONT_FAMILY}"
+        source = f"url(data:font/otf;base64,{_hangul_subset(hangul)})"
+        face = f'@font-face{{font-family:"{HANGUL_FAMILY}";src:{source};unicode-range:{_HANGUL_RANGES}}}'
+        text = re.sub(r"(<svg\b[^>]*>)", lambda m: f"{m.group(1)}\n<style>{face}</style>", text, count=1)
+    return text.replace(f'font-family="{FONT}"', f'font-family="{family}"').encode("utf-8")
+
+
+def _hangul_subset(characters: list[str]) -> str:
+    """The bundled Hangul font with only ``characters``, base64-encoded (a few kB for a few labels)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(HANGUL_FONT)
+    subsetter = subset.Subsetter(subset.Options())
+    subsetter.populate(unicodes=[ord(ch) for ch in characters])
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def to_svg(drawing: Value | graphviz.Digraph, *, timeout: float | None = RENDER_TIMEOUT, **options: Any) -> str:

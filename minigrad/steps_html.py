@@ -43,8 +43,11 @@ _counter = itertools.count(1)
 PAGE_NODE_LIMIT = 40
 """The most values a step-by-step page draws (each frame draws the whole graph)."""
 
+# "minigrad Hangul" first: where labels have Hangul, the frames' SVG defines it (the bundled font, for the Hangul
+# code points only), so the caption and the table draw them too; elsewhere the name is unknown and skipped.
 _STYLE = """
-.mg-steps { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #111827;
+.mg-steps { font-family: "minigrad Hangul", system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
+  color: #111827;
   max-width: 100%; outline: none; padding: 0.5rem; }
 .mg-steps h1 { font-size: 1.3rem; margin: 0 0 0.6rem 0; }
 .mg-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; margin-bottom: 0.5rem; }

@@ -148,3 +148,13 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], messa
     assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr, result.stderr
     assert result.stderr.startswith("minigrad step: error: ") and "Traceback" not in result.stderr
     assert not (tmp_path / "x.html").exists()
+
+
+def test_a_page_with_hangul_labels_carries_the_font_for_its_text_too(tmp_path: Path) -> None:
+    a, b = Value(5.0, "가"), Value(3.0, "나")
+    loss = a * b
+    loss.label = "손실"
+    save_html(loss, tmp_path / "ko.html")
+    text = (tmp_path / "ko.html").read_text(encoding="utf-8")
+    assert '@font-face{font-family:"minigrad Hangul"' in text  # from the frames' SVG, global in the page
+    assert 'font-family: "minigrad Hangul",' in text  # and asked for first by the caption and the table

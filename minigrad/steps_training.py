@@ -27,6 +27,7 @@ from pathlib import Path
 from minigrad.drawing.graph import draw
 from minigrad.engine import Value
 from minigrad.files import atomic_write
+from minigrad.functional import as_integer
 from minigrad.steps_html import inline_svg, page
 
 __all__ = ["Update", "descend", "save_training_html", "training_html"]
@@ -64,13 +65,14 @@ def descend(
     ...
     ValueError: updates must be a positive integer, got 0
     """
-    if isinstance(updates, bool) or not isinstance(updates, int) or updates < 1:
+    count = as_integer(updates)  # a Python or NumPy integer, not a bool
+    if count is None or count < 1:
         raise ValueError(f"updates must be a positive integer, got {updates!r}")
     if not math.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr must be a positive finite number, got {lr!r}")
     values = {name: float(value) for name, value in start.items()}
     out = []
-    for index in range(updates):
+    for index in range(count):
         leaves = [Value(value, name) for name, value in values.items()]
         loss = loss_of(*leaves)
         if not isinstance(loss, Value):

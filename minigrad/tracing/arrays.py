@@ -38,7 +38,7 @@ import numpy as np
 from minigrad import scalar
 from minigrad.engine import Value, _check_overflow, _for_parents
 from minigrad.tracing.linear import Linear, plan
-from minigrad.tracing.tape import COMPARISONS, Guard, Tape, leaves_for
+from minigrad.tracing.tape import COMPARISONS, Guard, Tape, flat, leaves_for
 
 __all__ = ["ArrayMath", "GuardError", "Partial", "is_batch", "namespace_of", "replay", "row", "with_index"]
 
@@ -400,10 +400,9 @@ def _run_eagerly(tape: Tape, args: Sequence[Any], i: int, position: int) -> None
     """Run the tape's nodes on example ``i`` alone with the eager engine: its errors, with the index."""
     example = [row(a, i) if k in tape.batched else a for k, a in enumerate(args)]
     leaves = leaves_for(tape.names, example)
-    flat: dict[Value, Value] = {}
+    made: dict[Value, Any] = {}
     for leaf, mine in zip(tape.leaves, leaves, strict=True):
-        flat.update(zip(_flat(leaf), _flat(mine), strict=True))
-    made: dict[Value, Any] = dict(flat)
+        made.update(zip(flat(leaf), flat(mine), strict=True))
     try:
         for node in tape.order:
             if node in made:
@@ -460,7 +459,7 @@ def _backward(
     if not isinstance(root, Value):
         return {}
     shared = [i for i in range(len(tape.leaves)) if i not in tape.batched]
-    wanted = {x for i in shared for x in _flat(tape.leaves[i])} | set(tape.captured)
+    wanted = {x for i in shared for x in flat(tape.leaves[i])} | set(tape.captured)
     needs: set[Value] = set()
     for node in tape.order:
         if node in wanted or any(p in needs for p in node.parents):
@@ -505,10 +504,6 @@ def _edges(node: Value) -> list[int]:
     """The operand index of each of ``node``'s edges to a parent (the order of ``node.parents``)."""
     constant = node.primitive.constant if node.primitive is not None else None
     return [i for i, x in enumerate(node.operands) if i != constant and isinstance(x, Value)]
-
-
-def _flat(leaf: Value | list[Value]) -> list[Value]:
-    return leaf if isinstance(leaf, list) else [leaf]
 
 
 def _finish(

@@ -41,7 +41,7 @@ from minigrad import scalar
 from minigrad.engine import Value, _for_parents
 from minigrad.primitives import NAMESPACE
 from minigrad.tracing.symbols import _PRODUCT, SYMBOLS, Expr, as_expr, constant_code
-from minigrad.tracing.tape import COMPARISONS, Guard, Tape
+from minigrad.tracing.tape import COMPARISONS, Guard, Tape, flat
 
 __all__ = ["Compiled", "GuardFailed", "NotFinite", "generate"]
 
@@ -174,7 +174,7 @@ def generate(tape: Tape) -> Compiled:
     function = _function_name(tape)
     names = _names(tape)
     shared = [i for i in range(len(tape.leaves)) if i not in tape.batched]
-    wanted = {x for i in shared for x in _flat(tape.leaves[i])} | set(tape.captured)
+    wanted = {x for i in shared for x in flat(tape.leaves[i])} | set(tape.captured)
     header = [f"def {function}({', '.join(tape.names)}{', captured' if tape.captured else ''}):"]
     for name, leaf in zip(tape.names, tape.leaves, strict=True):
         if isinstance(leaf, list):
@@ -252,10 +252,6 @@ def _template(node: Value) -> Template:
         operand = int(code[1:-1]) if code[1:-1].isdigit() and code[0] == "{" else None  # the operand itself
         local.append((code, d.precedence, operand))
     return line, local
-
-
-def _flat(leaf: Value | list[Value]) -> list[Value]:
-    return leaf if isinstance(leaf, list) else [leaf]
 
 
 def _check_lines(names: list[str]) -> list[str]:

@@ -21,7 +21,7 @@ from minigrad.engine import Value, _as_float, gradients
 from minigrad.functional import as_integer, is_sequence
 from minigrad.tracing.arrays import GuardError, Partial, is_batch, replay, row, with_index
 from minigrad.tracing.codegen import Compiled, GuardFailed, NotFinite, generate
-from minigrad.tracing.tape import Tape, record
+from minigrad.tracing.tape import Tape, flat, record
 
 __all__ = ["Program", "trace"]
 
@@ -286,7 +286,7 @@ def _eagerly(tape: Tape) -> Result:
         grads: dict[Value, Any] = {}
         value = root
     else:
-        nodes = [x for i, leaf in enumerate(tape.leaves) if i not in tape.batched for x in _flat(leaf)]
+        nodes = [x for i, leaf in enumerate(tape.leaves) if i not in tape.batched for x in flat(leaf)]
         nodes += tape.captured
         grads = dict(zip(nodes, gradients(root, nodes), strict=True))
         value = root.data
@@ -299,10 +299,6 @@ def _eagerly(tape: Tape) -> Result:
         else:
             shaped.append(grads.get(leaf, 0.0))
     return value, tuple(shaped), {x: grads.get(x, 0.0) for x in tape.captured}
-
-
-def _flat(leaf: Value | list[Value]) -> list[Value]:
-    return leaf if isinstance(leaf, list) else [leaf]
 
 
 def _plus_zero(grads: tuple[Any, ...]) -> tuple[Any, ...]:

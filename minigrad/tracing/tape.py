@@ -18,7 +18,7 @@ from typing import Any
 from minigrad.engine import Value, _as_float, topological_order, watch_reads
 from minigrad.functional import is_sequence
 
-__all__ = ["Guard", "Tape", "argument_names", "leaves_for", "record"]
+__all__ = ["Guard", "Tape", "argument_names", "flat", "leaves_for", "record"]
 
 COMPARISONS = ("<", "<=", ">", ">=")
 
@@ -119,6 +119,15 @@ def leaves_for(names: Sequence[str], args: Sequence[Any]) -> list[Value | list[V
     return leaves
 
 
+def flat(leaf: Value | list[Value]) -> list[Value]:
+    """The leaves of one argument as a list: itself for a number, its entries for a sequence.
+
+    >>> flat(Value(1.0, "a")), len(flat(leaves_for(["w"], [[1.0, 2.0]])[0]))
+    ([Value(data=1.0, grad=0.0, label='a')], 2)
+    """
+    return leaf if isinstance(leaf, list) else [leaf]
+
+
 def record(f: Callable[..., Any], args: Sequence[Any], batched: tuple[int, ...]) -> Tape:
     """Run ``f`` once on leaves made from ``args`` and record its graph and what it read as numbers."""
     names = argument_names(f, len(args))
@@ -177,7 +186,7 @@ def _order(roots: list[Value]) -> list[Value]:
 
 def _depending_on(order: list[Value], leaves: list[Value | list[Value]]) -> set[Value]:
     """The nodes that depend on any of ``leaves``: per example when those leaves are batched."""
-    found = {x for leaf in leaves for x in (leaf if isinstance(leaf, list) else [leaf])}
+    found = {x for leaf in leaves for x in flat(leaf)}
     for node in order:
         if node.parents and any(p in found for p in node.parents):
             found.add(node)
